@@ -1,0 +1,5 @@
+import sys
+
+from achlab.cli import main
+
+sys.exit(main())

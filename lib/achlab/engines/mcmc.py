@@ -1,0 +1,289 @@
+"""The PyMC model of SPEC §1: reliability as an uncertain, shared, learnable quantity.
+
+Generative story, per source ``s`` and report ``i``::
+
+    rho_s ~ Beta(alpha_s, beta_s)                # from the Admiralty letter (fixed if a number)
+    (pooled) rho_s ~ Beta(mu_g kappa_g, (1 - mu_g) kappa_g) for sources of one group g
+    P(E*_i | H_k, rho) = rho_s c_i p_ik + (1 - rho_s c_i) a_i
+    log p(reports | rho) = logsumexp_k (log pi_k + sum_i log P(E*_i | H_k, rho))   # Potential
+
+The hypothesis is marginalised (never a sampled ``Categorical``); the conditional weights
+``softmax(log pi + loglik)`` are recorded per draw as the ``Deterministic`` ``weights``, whose mean
+is the marginal posterior. Everything that changes with an analyst's assumptions (ratings,
+reliability priors, motives, credibility, prior) is a ``pm.Data`` container, so refitting after a
+change reuses the compiled model (nutpie's ``with_data``). Models are cached by structure.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from achlab import paths
+
+os.environ.setdefault("PYTENSOR_FLAGS", f"base_compiledir={paths.cache_dir() / 'pytensor'}")
+
+import pymc as pm  # noqa: E402
+import pytensor.tensor as pt  # noqa: E402
+
+from achlab.engines.exact import Weights  # noqa: E402
+from achlab.model import Case  # noqa: E402
+
+DEFAULTS = {"draws": 1000, "tune": 1000, "chains": 4, "target_accept": 0.9}
+MAX_RHAT = 1.01
+MIN_ESS = 400
+INTERVAL = 0.89
+
+
+class SamplingProblem(RuntimeError):
+    """The sampler's output cannot be trusted; the message says why and what to try."""
+
+
+@dataclass(frozen=True)
+class McmcResult:
+    """What a fit gives an analyst."""
+
+    case: Case
+    idata: object  # xarray.DataTree
+    weights: Weights
+    reliability: object  # pandas.DataFrame: prior vs posterior per source
+    diagnostics: object  # pandas.DataFrame: r_hat, ess, mcse per quantity
+    divergences: int
+    sampling_seconds: float
+    settings: dict
+
+    def weight_draws(self) -> np.ndarray:
+        """Per-draw conditional weights, shape (chains * draws, K)."""
+        w = self.idata.posterior["weights"].values
+        return w.reshape(-1, w.shape[-1])
+
+
+def _groups(case: Case, pooling: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Group index per source (``-1`` = own prior) for groups with two or more Beta sources."""
+    if not pooling:
+        return np.full(len(case.sources), -1), ()
+    arr = case.arrays()
+    names: dict[str, list[int]] = {}
+    for s, g in enumerate(arr.source_group):
+        if not arr.rel_is_point[s]:
+            names.setdefault(g, []).append(s)
+    pooled = tuple(g for g, members in names.items() if len(members) >= 2)
+    index = np.full(len(case.sources), -1)
+    for n, g in enumerate(pooled):
+        index[names[g]] = n
+    return index, pooled
+
+
+def data_for(case: Case) -> dict[str, np.ndarray]:
+    """The values of every data container for ``case``."""
+    arr = case.arrays()
+    alpha = np.where(arr.rel_is_point, 1.0, arr.rel_alpha)
+    beta = np.where(arr.rel_is_point, 1.0, arr.rel_beta)
+    return {
+        "log_prior": arr.log_prior,
+        "likelihood": arr.likelihood,
+        "cred_factor": arr.cred_factor,
+        "motive": arr.motive,
+        "item_source": arr.item_source.astype("int64"),
+        "rel_alpha": alpha,
+        "rel_beta": beta,
+        "rel_fixed": np.where(arr.rel_is_point, arr.rel_mean, 0.0),
+        "is_point": arr.rel_is_point.astype(float),
+    }
+
+
+def structure_key(case: Case, pooling: bool) -> tuple:
+    """What forces a new model: the counts, and (when pooling) which sources share a group.
+
+    Fixing a source's reliability, changing its letter, its motive or any rating is data,
+    not structure, and reuses the compiled model.
+    """
+    arr = case.arrays()
+    index, pooled = _groups(case, pooling)
+    return (arr.hypothesis_ids, arr.source_ids, len(arr.item_ids), tuple(index), pooled)
+
+
+def build_model(case: Case, pooling: bool | None = None) -> pm.Model:
+    """The PyMC model for ``case`` (named dims: hypothesis, source, evidence)."""
+    pooling = case.pooling if pooling is None else pooling
+    arr = case.arrays()
+    d = data_for(case)
+    index, pooled = _groups(case, pooling)
+    coords = {"hypothesis": list(arr.hypothesis_ids), "source": list(arr.source_ids),
+              "evidence": list(arr.item_ids)}
+    with pm.Model(coords=coords) as model:
+        log_prior = pm.Data("log_prior", d["log_prior"], dims="hypothesis")
+        p = pm.Data("likelihood", d["likelihood"], dims=("evidence", "hypothesis"))
+        c = pm.Data("cred_factor", d["cred_factor"], dims="evidence")
+        a = pm.Data("motive", d["motive"], dims="evidence")
+        src = pm.Data("item_source", d["item_source"], dims="evidence")
+        alpha = pm.Data("rel_alpha", d["rel_alpha"], dims="source")
+        beta = pm.Data("rel_beta", d["rel_beta"], dims="source")
+        fixed = pm.Data("rel_fixed", d["rel_fixed"], dims="source")
+        is_point = pm.Data("is_point", d["is_point"], dims="source")
+        if pooled:
+            alpha, beta = _pooled_prior(model, alpha, beta, index, pooled)
+        rho_free = pm.Beta("rho_free", alpha=alpha, beta=beta, dims="source")
+        rho = pm.Deterministic("reliability", is_point * fixed + (1 - is_point) * rho_free,
+                               dims="source")
+        rho_item = rho[src] * c
+        factors = a[:, None] + rho_item[:, None] * (p - a[:, None])
+        loglik = pt.log(factors).sum(axis=0)
+        log_joint = log_prior + loglik
+        pm.Potential("reports", pm.math.logsumexp(log_joint))
+        pm.Deterministic("weights", pt.special.softmax(log_joint), dims="hypothesis")
+    return model
+
+
+def _pooled_prior(model, alpha, beta, index, pooled):
+    """Group-level ``mu_g``, ``kappa_g`` replacing the own priors of pooled sources."""
+    model.add_coord("group", list(pooled))
+    member = np.flatnonzero(index >= 0)
+    g_of = index[member]
+    # Group mean centred on its members' prior means; kappa around the Admiralty concentration.
+    own_mean = alpha / (alpha + beta)
+    mu_centre = pt.stack([own_mean[member[g_of == g]].mean() for g in range(len(pooled))])
+    mu = pm.Beta("mu_group", alpha=mu_centre * 10.0, beta=(1 - mu_centre) * 10.0, dims="group")
+    kappa = pm.Gamma("kappa_group", alpha=4.0, beta=0.2, dims="group")  # mean 20, sd 10
+    alpha = pt.set_subtensor(alpha[member], mu[g_of] * kappa[g_of])
+    beta = pt.set_subtensor(beta[member], (1 - mu[g_of]) * kappa[g_of])
+    return alpha, beta
+
+
+class CompiledAchModel:
+    """A compiled model that refits on new data without recompiling."""
+
+    def __init__(self, case: Case, pooling: bool):
+        import nutpie
+
+        self.pooling = pooling
+        self.key = structure_key(case, pooling)
+        self.model = build_model(case, pooling)
+        started = time.perf_counter()
+        self.compiled = nutpie.compile_pymc_model(self.model, backend="numba")
+        self.compile_seconds = time.perf_counter() - started
+
+    def sample(self, case: Case, draws: int, tune: int, chains: int, seed: int,
+               target_accept: float):
+        """Sample the posterior for ``case`` (same structure as the compiled one)."""
+        import nutpie
+
+        compiled = self.compiled.with_data(**data_for(case))
+        return nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, cores=2,
+                             seed=seed, progress_bar=False, target_accept=target_accept)
+
+
+_CACHE: dict[tuple, CompiledAchModel] = {}
+
+
+def compiled_model(case: Case, pooling: bool | None = None) -> CompiledAchModel:
+    """The cached compiled model for this case's structure (compiled on first use)."""
+    pooling = case.pooling if pooling is None else pooling
+    key = structure_key(case, pooling)
+    if key not in _CACHE:
+        _CACHE[key] = CompiledAchModel(case, pooling)
+    return _CACHE[key]
+
+
+def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
+        chains: int | None = None, seed: int | None = None, pooling: bool | None = None,
+        target_accept: float | None = None, check: bool = True, min_ess: int = MIN_ESS,
+        progressbar: bool = False) -> McmcResult:
+    """Fit the PyMC model to ``case`` with nutpie and summarise it.
+
+    Parameters
+    ----------
+    case : Case
+    draws, tune, chains : int, optional
+        Sampler sizes; default from the scenario's ``mcmc`` block, else 1000, 1000, 4.
+    seed : int, optional
+        Default: the scenario's seed. Two fits with the same seed give identical numbers.
+    pooling : bool, optional
+        Pool reliabilities within source groups; default: the scenario's ``pooling``.
+    check : bool
+        Raise :class:`SamplingProblem` on divergences, r_hat > 1.01 or bulk ESS < ``min_ess``.
+
+    Returns
+    -------
+    McmcResult
+    """
+    settings = {**DEFAULTS, **case.mcmc}
+    for name, value in (("draws", draws), ("tune", tune), ("chains", chains),
+                        ("target_accept", target_accept)):
+        if value is not None:
+            settings[name] = value
+    settings["seed"] = case.seed if seed is None else seed
+    settings["pooling"] = case.pooling if pooling is None else pooling
+    model = compiled_model(case, settings["pooling"])
+    started = time.perf_counter()
+    idata = model.sample(case, settings["draws"], settings["tune"], settings["chains"],
+                         settings["seed"], settings["target_accept"])
+    seconds = time.perf_counter() - started
+    return summarise(case, idata, settings, seconds, check=check, min_ess=min_ess)
+
+
+def summarise(case: Case, idata, settings: dict, seconds: float, *, check: bool = True,
+              min_ess: int = MIN_ESS) -> McmcResult:
+    """Weights with intervals, reliabilities prior vs posterior, and diagnostics."""
+    import arviz as az
+    import pandas as pd
+
+    arr = case.arrays()
+    diag = az.summary(idata, var_names=["weights", "reliability"], ci_prob=INTERVAL,
+                      round_to="none")
+    divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
+    # Fixed reliabilities have no spread: their r_hat / ESS are meaningless and not checked.
+    free = [f"reliability[{sid}]" for sid, pt_ in zip(arr.source_ids, arr.rel_is_point,
+                                                        strict=True) if not pt_]
+    checked = diag.loc[[i for i in diag.index if i.startswith("weights") or i in free]]
+    if check:
+        _check(case, checked, divergences, min_ess, settings)
+    w = idata.posterior["weights"].values.reshape(-1, len(arr.hypothesis_ids))
+    tail = (1 - INTERVAL) / 2
+    weights = Weights(arr.hypothesis_ids, w.mean(axis=0), np.quantile(w, tail, axis=0),
+                      np.quantile(w, 1 - tail, axis=0), "mcmc", case.labels, case.yardstick)
+    rho = idata.posterior["reliability"].values.reshape(-1, len(arr.source_ids))
+    n_reports = np.bincount(arr.item_source, minlength=len(arr.source_ids))
+    rows = []
+    for s, src in enumerate(case.sources):
+        lo, hi = src.reliability.interval(INTERVAL)
+        rows.append({
+            "source": src.id, "name": src.name, "reports": int(n_reports[s]),
+            "prior": src.reliability.describe(), "prior mean": src.reliability.mean,
+            "prior low": lo, "prior high": hi,
+            "posterior mean": float(rho[:, s].mean()),
+            "posterior low": float(np.quantile(rho[:, s], tail)),
+            "posterior high": float(np.quantile(rho[:, s], 1 - tail)),
+        })
+    reliability = pd.DataFrame(rows).set_index("source")
+    reliability["shift"] = reliability["posterior mean"] - reliability["prior mean"]
+    return McmcResult(case, idata, weights, reliability, diag, divergences, seconds, settings)
+
+
+def _check(case: Case, diag, divergences: int, min_ess: int, settings: dict) -> None:
+    problems = []
+    if divergences:
+        problems.append(
+            f"{divergences} divergent transitions: the sampler could not explore part of the "
+            "posterior, so the numbers may be biased. Try target_accept 0.95 or 0.99 "
+            "(scenario: mcmc: {target_accept: 0.95}), or check for a source whose reliability "
+            "prior is very narrow next to reports that contradict it.")
+    worst_rhat = float(diag["r_hat"].max())
+    if not np.isfinite(worst_rhat) or worst_rhat > MAX_RHAT:
+        name = diag["r_hat"].idxmax()
+        problems.append(
+            f"r_hat {worst_rhat:.3f} for {name} (above {MAX_RHAT}): the chains disagree, so they "
+            "have not all found the same answer. Try more tuning steps (mcmc: {tune: 2000}).")
+    low_ess = float(diag["ess_bulk"].min())
+    if not np.isfinite(low_ess) or low_ess < min_ess:
+        name = diag["ess_bulk"].idxmin()
+        problems.append(
+            f"bulk ESS {low_ess:.0f} for {name} (below {min_ess}): too few effectively "
+            "independent draws for stable numbers. Try more draws (mcmc: {draws: 2000}).")
+    if problems:
+        raise SamplingProblem(
+            f"The PyMC fit for {case.name} (seed {settings['seed']}, {settings['chains']} chains x "
+            f"{settings['draws']} draws) cannot be trusted:\n- " + "\n- ".join(problems))
