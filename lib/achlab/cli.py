@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input (one located line per problem), 1 anything el
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -129,6 +130,28 @@ def cmd_summary(args) -> int:
     return 2 if problems else 0
 
 
+@command("run")
+def cmd_run(args) -> int:
+    from achlab.pipeline import run
+
+    files = [Path(s) for s in args.scenarios] or None
+    report = run(files, out=Path(args.out) if args.out else None, draws=args.draws,
+                 tune=args.tune, chains=args.chains, jobs=args.jobs,
+                 progress=not args.no_progress)
+    ok = [o for o in report.outcomes if o.ok]
+    print(f"\n{len(ok)} of {len(report.outcomes)} notebooks ran; results in "
+          f"{paths.display_path(report.out)}/")
+    scenarios = sorted({o.task.scenario for o in report.outcomes})
+    for name in scenarios:
+        print(f"  {paths.display_path(report.out / name)}/  (executed notebooks, HTML, charts)")
+    for extra in report.extras:
+        print(f"  {paths.display_path(extra)}")
+    print(f"  open {paths.display_path(report.index)} for the index")
+    for o in report.failures:
+        print(f"FAILED: {o.message}", file=sys.stderr)
+    return 1 if report.failures else 0
+
+
 def _add_data(p):
     p.add_argument("--data", help="data folder holding the cases (default: the project's data/)")
 
@@ -158,12 +181,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="*", help="scenario files (default: all in scenarios/)")
     _add_data(p)
 
-    for extend in _EXTENSIONS:
-        extend(sub)
+    p = sub.add_parser("run", help="execute every notebook for every scenario into out/")
+    p.add_argument("scenarios", nargs="*", help="scenario files (default: all in scenarios/)")
+    p.add_argument("--out", help="output folder (default: out/)")
+    p.add_argument("--draws", type=int, help="PyMC draws per chain (default: scenario's, 1000)")
+    p.add_argument("--tune", type=int, help="PyMC tuning steps per chain")
+    p.add_argument("--chains", type=int, help="PyMC chains")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(f"achlab.cli_{name}")
+        except ImportError:
+            continue
+        module.add_parser(sub)
+        COMMANDS[name] = module.run
     return parser
 
 
-_EXTENSIONS: list[Callable] = []
+#: Sub-commands that live in their own modules (``achlab.cli_<name>``).
+EXTENSIONS = ("sensitivity", "consensus", "brief")
 
 
 def main(argv: list[str] | None = None) -> int:

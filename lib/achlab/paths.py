@@ -38,8 +38,14 @@ def notebooks_dir() -> Path:
 
 
 def out_dir() -> Path:
-    """Folder for everything the project writes (git-ignored)."""
-    return project_root() / "out"
+    """Folder for everything the project writes (git-ignored); ``$ACHLAB_OUT`` overrides it."""
+    env = os.environ.get("ACHLAB_OUT")
+    return Path(env).resolve() if env else project_root() / "out"
+
+
+def scenario_out_dir(name: str) -> Path:
+    """Where one scenario's executed notebooks and charts go: ``out/<scenario>/``."""
+    return out_dir() / name
 
 
 def cache_dir() -> Path:

@@ -29,7 +29,7 @@ def heuer_table(case: Case, scores: HeuerScores, top: int = 5) -> str:
         lines.append(f"  {case.labels[h]:<{width}}  {scores.inconsistency[h]:>13.0f}  "
                      f"{scores.weighted_inconsistency[h]:>8.2f}")
     ranked = sorted(scores.diagnosticity.items(), key=lambda kv: -kv[1])[:top]
-    lines.append(f"  most diagnostic items (bits): "
+    lines.append("  most diagnostic items (bits): "
                  + ", ".join(f"{eid} {d:.1f}" for eid, d in ranked))
     return "\n".join(lines)
 

@@ -1,0 +1,74 @@
+"""The house style: one style file shipped in the package, loaded explicitly."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from importlib.resources import files
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+
+STYLE_FILE = files("achlab.charts") / "achlab.mplstyle"
+
+#: petroff10, a colour-blind-safe palette (Petroff 2021), in hypothesis order.
+PALETTE = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6", "#a96b59", "#e76300",
+           "#b9ac70", "#717581", "#92dadd")
+#: Second cue beside colour: one hatch per hypothesis.
+HYPOTHESIS_HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
+#: Heuer ratings: blue = consistent, grey = neutral, orange/red = inconsistent (cells are labelled).
+RATING_COLOURS = {"CC": "#1f5f9e", "C": "#8fbce6", "N": "#e6e6e6", "I": "#f6b26b",
+                  "II": "#bd1f01", "NA": "#ffffff"}
+RATING_TEXT = {"CC": "white", "C": "black", "N": "black", "I": "black", "II": "white",
+               "NA": "#717581"}
+
+#: 16:9 slide size in inches (13.333 x 7.5); at 200 dpi, 2667 x 1500 pixels.
+SLIDE_SIZE = (13.333, 7.5)
+FOOTER_SPACE = 0.09
+
+
+def style() -> None:
+    """Apply the house style to matplotlib globally (notebooks call this once)."""
+    plt.style.use(str(STYLE_FILE))
+
+
+@contextmanager
+def styled():
+    """Context in which the house style applies (used by every plot function)."""
+    with mpl.rc_context(), plt.style.context(str(STYLE_FILE)):
+        yield
+
+
+#: Fixed margins (fractions of the figure): room for the title block on top and the footer below.
+MARGINS = {"left": 0.2, "right": 0.96, "top": 0.83, "bottom": 0.2}
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, size=SLIDE_SIZE, margins=None, **kwargs):
+    """A slide-sized figure with fixed room for title block and footer; returns (fig, axes).
+
+    Fixed margins (not a layout engine) keep what is previewed identical to what is exported.
+    """
+    with styled():
+        fig, axes = plt.subplots(nrows, ncols, figsize=size, **kwargs)
+        fig.subplots_adjust(**{**MARGINS, **(margins or {})})
+    return fig, axes
+
+
+def set_titles(fig, ax, title: str, subtitle: str = "", own: bool = True) -> None:
+    """Title block: on its own figure, a headline at the top left and a subtitle below it;
+    on a caller's axes, the axes title."""
+    if own:
+        fig.text(0.012, 0.95, title, fontsize=24, fontweight="bold", va="top", ha="left")
+        if subtitle:
+            fig.text(0.012, 0.885, subtitle, fontsize=14, color="#444444", va="top", ha="left")
+    else:
+        ax.set_title(title)
+
+
+def colour_of(index: int) -> str:
+    """Palette colour for the ``index``-th hypothesis."""
+    return PALETTE[index % len(PALETTE)]
+
+
+def hatch_of(index: int) -> str:
+    """Hatch for the ``index``-th hypothesis."""
+    return HYPOTHESIS_HATCHES[index % len(HYPOTHESIS_HATCHES)]
