@@ -9,16 +9,15 @@ CONSTRAINTS := requirements/constraints.txt
 export PYTENSOR_FLAGS ?= base_compiledir=$(CURDIR)/.cache/pytensor
 export MPLBACKEND ?= Agg
 
-# A Python >= 3.12 that really runs: PATH first, then pyenv's installed versions.
+# A Python >= 3.12 that really runs, 3.12 preferred (what the constraints were resolved with):
+# PATH first, then pyenv's installed versions.
 # (pyenv shims exist even when no version is selected, so each candidate is executed.)
 define find_python
-for c in python3.13 python3.12 python3 python; do \
-  p=$$(command -v $$c 2>/dev/null) || continue; \
-  "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 && { echo "$$p"; exit 0; }; \
-done; \
+ok() { "$$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }; \
 root=$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv"); \
-for p in $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
-  "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 && { echo "$$p"; exit 0; }; \
+for p in $$(command -v python3.12 2>/dev/null) $$(ls -d "$$root"/versions/3.12*/bin/python 2>/dev/null | sort -rV) \
+         $$(command -v python3.13 python3 python 2>/dev/null) $$(ls -d "$$root"/versions/3.1[3-9]*/bin/python 2>/dev/null | sort -rV); do \
+  ok "$$p" && { echo "$$p"; exit 0; }; \
 done; \
 exit 1
 endef

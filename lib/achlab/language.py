@@ -57,6 +57,7 @@ def estimative_word(probability: float, yardstick: str = "icd203") -> str:
     p = float(probability)
     if math.isnan(p) or not 0.0 <= p <= 1.0:
         raise ValueError(f"probability must be in [0, 1], got {probability!r}")
+    p = round(p, 12)  # 1 - 0.8 is 0.19999999999999996: an edge is an edge
     for edge, word, inclusive in YARDSTICKS[yardstick]:
         if p < edge or (inclusive and p == edge):
             return word

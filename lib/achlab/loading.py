@@ -379,7 +379,8 @@ def load_case(case: str | Path, data_dir: Path | None = None) -> Case:
     data = doc.data
     for key in data:
         if key not in CASE_KEYS:
-            col.add(doc.line(key), str(key), f"unknown field (allowed: {', '.join(sorted(CASE_KEYS))})")
+            col.add(doc.line(key), str(key),
+                    f"unknown field (allowed: {', '.join(sorted(CASE_KEYS))})")
     cid = _check_id(data.get("id"), doc.line("id"), "id", col)
     scales = _scales_from_yaml(doc, col)
     hyps = _hypotheses(doc, col)

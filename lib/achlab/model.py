@@ -27,7 +27,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line if self.line is not None else 1}: {self.field}: {self.message}"
+        line = self.line if self.line is not None else 1
+        return f"{self.path}:{line}: {self.field}: {self.message}"
 
 
 class InputError(ValueError):
@@ -234,8 +235,9 @@ class Case:
         for s in self.sources:
             if s.id == source_id:
                 if reliability is not None:
-                    rel = reliability if isinstance(reliability, Reliability) else Reliability.point(
-                        _check_unit(reliability, f"reliability of {source_id}"))
+                    rel = (reliability if isinstance(reliability, Reliability) else
+                           Reliability.point(_check_unit(reliability,
+                                                         f"reliability of {source_id}")))
                     s = replace(s, reliability=rel)
                 if motive is not None:
                     s = replace(s, motive=_check_unit(motive, f"motive of {source_id}"))

@@ -17,7 +17,8 @@ def weights_table(case: Case, weights: Weights) -> str:
         interval = ""
         if d["high"] - d["low"] > 1e-12:
             interval = f"  [{percent(d['low'])} - {percent(d['high'])}]"
-        lines.append(f"  {case.labels[h]:<{width}}  {percent(d['mean']):>6}  {d['words']}{interval}")
+        label = case.labels[h]
+        lines.append(f"  {label:<{width}}  {percent(d['mean']):>6}  {d['words']}{interval}")
     return "\n".join(lines)
 
 

@@ -77,6 +77,9 @@ class Scales:
     )
 
     def nearest_rating(self, probability: float) -> str:
-        """The rating whose scale value is nearest to ``probability`` (ties to the milder one)."""
-        order = sorted(self.rating.items(), key=lambda kv: (abs(kv[1] - probability), kv[0] != "N"))
+        """The rating whose scale value is nearest to ``probability``; a tie goes to the milder
+        rating (the one nearer to ``N``)."""
+        neutral = self.rating.get("N", 0.5)
+        order = sorted(self.rating.items(),
+                       key=lambda kv: (round(abs(kv[1] - probability), 12), abs(kv[1] - neutral)))
         return order[0][0]

@@ -206,7 +206,8 @@ class ReliabilityPanel:
         try:
             path = self.save()
         except (ValueError, FileExistsError) as exc:
-            self.status.value = f"<span style='color:#bd1f01'>Not saved: {html.escape(str(exc))}</span>"
+            self.status.value = ("<span style='color:#bd1f01'>Not saved: "
+                                 f"{html.escape(str(exc))}</span>")
             return
         self.status.value = (f"<span style='color:#1f5f9e'>Saved {html.escape(path.name)} "
                              "&mdash; it is picked up by <code>achlab run</code>.</span>")

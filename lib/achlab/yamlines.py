@@ -60,4 +60,26 @@ def read_yaml(path: Path, shown: str) -> LocatedYaml:
         line = mark.line + 1 if mark is not None else 1
         message = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError([Problem(shown, line, "yaml", f"not valid YAML: {message}")]) from None
+    except ValueError as exc:  # e.g. an unquoted impossible date such as 2024-13-01
+        line, field = _bad_scalar(root)
+        raise InputError([Problem(shown, line, field, f"{exc} (write dates as YYYY-MM-DD)")]) \
+            from None
     return LocatedYaml(path, data, root)
+
+
+def _bad_scalar(node, key: str = "value") -> tuple[int, str]:
+    """Line and key of the first scalar the safe loader cannot construct (e.g. a bad date)."""
+    loader = yaml.SafeLoader("")
+    stack = [(node, key)]
+    while stack:
+        current, name = stack.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            stack[:0] = [(v, str(k.value)) for k, v in current.value]
+        elif isinstance(current, yaml.SequenceNode):
+            stack[:0] = [(v, name) for v in current.value]
+        elif isinstance(current, yaml.ScalarNode):
+            try:
+                loader.construct_object(current, deep=True)
+            except ValueError:
+                return current.start_mark.line + 1, name
+    return 1, key

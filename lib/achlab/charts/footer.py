@@ -27,7 +27,8 @@ def inputs_hash(case: Case, length: int = 8) -> str:
 
 
 def footer_text(case: Case, note: str = "", scenario: str | None = None) -> str:
-    """Two lines: ``Source: ... (N evidence items)`` then scenario, cut-off, inputs hash, version."""
+    """Two lines: ``Source: ... (N evidence items)``, then scenario, cut-off, inputs hash and
+    version."""
     from achlab import __version__
 
     cut = case.cutoff.isoformat() if case.cutoff else "undated"

@@ -192,7 +192,7 @@ def plot_reliability(result, ax=None, title: str | None = None):
     with styled():
         fig, ax, own = _axes(ax, {"left": 0.25})
         y = np.arange(len(table))[::-1]
-        for yy, (sid, row) in zip(y, table.iterrows(), strict=True):
+        for yy, (_, row) in zip(y, table.iterrows(), strict=True):
             ax.plot([100 * row["prior low"], 100 * row["prior high"]], [yy + 0.15] * 2,
                     color="#94a4a2", lw=6, solid_capstyle="butt")
             ax.plot(100 * row["prior mean"], yy + 0.15, "o", color="#717581", ms=9)
@@ -207,9 +207,9 @@ def plot_reliability(result, ax=None, title: str | None = None):
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel("Reliability, %  (grey circle: prior; blue diamond: posterior; bars 89 %)")
         moved = table.iloc[0]
+        quiet = "No source is clearly discredited by the rest of the evidence"
         set_titles(fig, ax, title or (f"The evidence discredits {moved['name']} most"
-                                      if moved["shift"] < -0.01 else
-                                      "No source is clearly discredited by the rest of the evidence"),
+                                      if moved["shift"] < -0.01 else quiet),
                    "Reliability before (prior, from the Admiralty letter) and after the evidence "
                    "(PyMC posterior)", own)
         if own:

@@ -89,10 +89,9 @@ def jacobi_rule(n_items: int, alpha: float, beta: float) -> tuple[np.ndarray, np
 
 def _log_factors(arr: CaseArrays, rho_items: np.ndarray) -> np.ndarray:
     """``log(a_i + rho_i c_i (p_ik - a_i))`` for item reliabilities ``rho_items`` (..., N)."""
-    a = arr.motive
-    d = arr.likelihood - a[:, None]
+    r = (rho_items * arr.cred_factor)[..., None]
     with np.errstate(divide="ignore"):
-        return np.log(a[:, None] + (rho_items * arr.cred_factor)[..., None] * d)
+        return np.log(r * arr.likelihood + (1.0 - r) * arr.motive[:, None])
 
 
 def log_likelihood(arr: CaseArrays, rho: np.ndarray | None = None) -> np.ndarray:
@@ -119,13 +118,15 @@ def log_likelihood(arr: CaseArrays, rho: np.ndarray | None = None) -> np.ndarray
         sub_a = arr.motive[mask][:, None]
         sub_c = arr.cred_factor[mask][:, None]
         if arr.rel_is_point[s]:
+            r = arr.rel_mean[s] * sub_c
             with np.errstate(divide="ignore"):
-                total += np.log(sub_a + arr.rel_mean[s] * sub_c * (sub_p - sub_a)).sum(axis=0)
+                total += np.log(r * sub_p + (1.0 - r) * sub_a).sum(axis=0)
             continue
         nodes, logw = jacobi_rule(n_s, float(arr.rel_alpha[s]), float(arr.rel_beta[s]))
         # (m, n_s, K): each node's factors, summed over items, then integrated over nodes.
+        r = nodes[:, None, None] * sub_c
         with np.errstate(divide="ignore"):
-            logf = np.log(sub_a + nodes[:, None, None] * sub_c * (sub_p - sub_a)).sum(axis=1)
+            logf = np.log(r * sub_p + (1.0 - r) * sub_a).sum(axis=1)
         total += logsumexp(logw[:, None] + logf, axis=0)
     return total
 
@@ -158,6 +159,12 @@ def exact_weights(case: Case, rho: np.ndarray | None = None) -> Weights:
         Point answer: ``low`` and ``high`` equal ``mean``.
     """
     arr = case.arrays()
+    if rho is not None:
+        rho = np.asarray(rho, dtype=float)
+        if rho.shape != (len(arr.source_ids),):
+            raise ValueError(f"rho must have one value per source ({len(arr.source_ids)})")
+        if np.isnan(rho).any() or np.any((rho < 0) | (rho > 1)):
+            raise ValueError("every reliability must be in [0, 1]")
     probs = normalise(arr.log_prior, log_likelihood(arr, rho), case.id)
     return Weights(arr.hypothesis_ids, probs, probs, probs, "exact", case.labels, case.yardstick)
 
@@ -167,8 +174,9 @@ def _sweep_numpy(log_prior, p, c, src, rho, motive):
     """Reference implementation of :func:`sweep_log_posterior` in numpy."""
     rho_items = rho[:, src] * c  # (R, N)
     a_items = motive[:, src]  # (R, N)
+    r = rho_items[..., None]
     with np.errstate(divide="ignore"):
-        logf = np.log(a_items[..., None] + rho_items[..., None] * (p - a_items[..., None]))
+        logf = np.log(r * p + (1.0 - r) * a_items[..., None])
     return log_prior + logf.sum(axis=1)
 
 
@@ -186,8 +194,8 @@ def _make_kernel():
             for k in range(k_count):
                 acc = log_prior[k]
                 for i in range(n_count):
-                    a = motive[r, src[i]]
-                    acc += np.log(a + rho[r, src[i]] * c[i] * (p[i, k] - a))
+                    w = rho[r, src[i]] * c[i]
+                    acc += np.log(w * p[i, k] + (1.0 - w) * motive[r, src[i]])
                 out[r, k] = acc
         return out
 

@@ -130,7 +130,7 @@ def build_model(case: Case, pooling: bool | None = None) -> pm.Model:
         rho = pm.Deterministic("reliability", is_point * fixed + (1 - is_point) * rho_free,
                                dims="source")
         rho_item = rho[src] * c
-        factors = a[:, None] + rho_item[:, None] * (p - a[:, None])
+        factors = rho_item[:, None] * p + (1 - rho_item[:, None]) * a[:, None]
         loglik = pt.log(factors).sum(axis=0)
         log_joint = log_prior + loglik
         pm.Potential("reports", pm.math.logsumexp(log_joint))

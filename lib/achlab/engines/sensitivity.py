@@ -1,0 +1,878 @@
+"""How much the answer rests on each item and each assumption. No I/O, no drawing.
+
+Four questions a briefer gets asked, each answered exactly (log space, no sampling):
+
+* **Leave-one-out** (:func:`leave_one_out`): the weights without each evidence item, and without
+  each repeated claim (all items sharing an ``origin``). *Linchpins* are the items or claims whose
+  removal changes the leading hypothesis.
+* **Tornado** (:func:`tornado`): each source's reliability and motive swung across a plausible
+  range; the resulting lowest and highest weight of the leading hypothesis, widest first.
+* **Flip points** (:func:`flip_points`): the reliability (or motive) of one source at which the
+  leading hypothesis changes, solved by root-finding, or "none in [0, 1]".
+* **Assumption sweep** (:func:`assumption_sweep`): the leading weight over a grid of two
+  assumptions, for a heat map.
+
+Conventions
+-----------
+The *leading hypothesis* is always the argmax of the exact weights
+(:func:`~achlab.engines.exact.exact_weights`, Beta reliabilities integrated out).
+
+Tornado, flip points and sweeps are on the **point model**: the source being varied takes the
+given value and every other source sits at its *mean* reliability (SPEC §1 with ``rho`` fixed).
+For a source with a single report this equals the exact answer; for a source with several reports
+the point weight differs slightly from the exact weight, so both are reported
+(:attr:`Tornado.base_weight` and :attr:`Tornado.exact_weight`).
+
+Ranges swung by the tornado (module constants, documented here so a briefer can quote them):
+
+* reliability of a source with an Admiralty letter: the central 89 % interval of its Beta prior
+  (:meth:`~achlab.model.Reliability.interval`);
+* reliability given as a fixed number: that number ``± 0.15`` (:data:`POINT_RELIABILITY_SWING`),
+  clipped to [0, 1];
+* motive: the source's motive ``± 0.20`` (:data:`MOTIVE_SWING`), clipped to [0, 1].
+
+An item that sets its own motive (an admission against interest) keeps it when its source's
+motive is swung.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.special import logsumexp
+
+from achlab.engines.exact import exact_weights, sweep_log_posterior
+from achlab.model import Case
+
+#: Probability of the central interval of a Beta reliability prior swung by the tornado.
+RELIABILITY_INTERVAL = 0.89
+#: Half-width of the tornado swing for a fixed-number reliability (clipped to [0, 1]).
+POINT_RELIABILITY_SWING = 0.15
+#: Half-width of the tornado swing for a motive (clipped to [0, 1]).
+MOTIVE_SWING = 0.20
+#: Points per tornado swing (plus the current value): the bar is the min/max over them.
+TORNADO_STEPS = 101
+#: Grid used only to bracket flip points; the root is then solved to :data:`XTOL`.
+FLIP_GRID = 2001
+#: Absolute tolerance of the root-finder for flip points.
+XTOL = 1e-12
+#: What can be swung: a source's reliability or its motive.
+PARAMETERS = ("reliability", "motive")
+
+
+# ---------------------------------------------------------------------------- point model
+def _own_motive_mask(case: Case) -> np.ndarray:
+    """(N,) True for counting items that set their own motive."""
+    arr = case.arrays()
+    own = {e.id for e in case.evidence if e.motive is not None}
+    return np.array([i in own for i in arr.item_ids], dtype=bool)
+
+
+def source_motives(case: Case) -> np.ndarray:
+    """(S,) each source's motive, in the order of ``case.sources``."""
+    return np.array([s.motive for s in case.sources], dtype=float)
+
+
+def point_log_posterior(case: Case, rho: np.ndarray, motive: np.ndarray | None = None
+                        ) -> np.ndarray:
+    """Unnormalised log posterior of the point model for many settings at once.
+
+    Uses the compiled :func:`~achlab.engines.exact.sweep_log_posterior` when no item sets its
+    own motive; otherwise the same formula in numpy, where such items keep their own motive
+    (the compiled sweep applies the source's motive to every item).
+
+    Parameters
+    ----------
+    case : Case
+    rho : array (R, S)
+        Source reliabilities per setting.
+    motive : array (R, S), optional
+        Source motives per setting (default: each source's own).
+
+    Returns
+    -------
+    array (R, K)
+    """
+    own = _own_motive_mask(case)
+    if not own.any():
+        return sweep_log_posterior(case, rho, motive)
+    arr = case.arrays()
+    rho = np.atleast_2d(np.asarray(rho, dtype=float))
+    if rho.shape[1] != len(arr.source_ids):
+        raise ValueError(f"rho must have one column per source ({len(arr.source_ids)})")
+    if motive is None:
+        motive = source_motives(case)
+    motive = np.broadcast_to(np.asarray(motive, dtype=float), rho.shape)
+    for name, values in (("reliability", rho), ("motive", motive)):
+        if np.isnan(values).any() or np.any((values < 0) | (values > 1)):
+            raise ValueError(f"every {name} must be in [0, 1]")
+    a = np.where(own, arr.motive, motive[:, arr.item_source])  # (R, N)
+    rho_items = rho[:, arr.item_source] * arr.cred_factor  # (R, N)
+    with np.errstate(divide="ignore"):
+        logf = np.log(a[..., None] + rho_items[..., None] * (arr.likelihood - a[..., None]))
+    return arr.log_prior + logf.sum(axis=1)
+
+
+def normalise_rows(log_post: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weights per row, and which rows are possible at all.
+
+    Parameters
+    ----------
+    log_post : array (R, K)
+        Unnormalised log posteriors.
+
+    Returns
+    -------
+    weights : array (R, K)
+        Normalised weights; rows whose evidence has zero probability under every hypothesis are
+        NaN (never silently: see ``ok``).
+    ok : array (R,) of bool
+        False for those impossible rows.
+    """
+    log_post = np.atleast_2d(log_post)
+    ok = np.isfinite(log_post).any(axis=1)
+    weights = np.full(log_post.shape, np.nan)
+    if ok.any():
+        norm = logsumexp(log_post[ok], axis=1, keepdims=True)
+        weights[ok] = np.exp(log_post[ok] - norm)
+    return weights, ok
+
+
+def _lead(case: Case) -> tuple[np.ndarray, int]:
+    w = exact_weights(case).mean
+    return w, int(np.argmax(w))
+
+
+# ---------------------------------------------------------------------------- leave-one-out
+@dataclass(frozen=True)
+class Omission:
+    """The weights without some evidence (one item, or every item of one origin).
+
+    Attributes
+    ----------
+    item_ids : tuple of str
+        The items left out together.
+    origin : str
+        Their shared origin ("" for an item without one).
+    status : str
+        Why the effect is what it is (counts, collapsed into a twin, carries no information).
+    weights : array (K,)
+        Exact weights without them.
+    delta : array (K,)
+        ``weights - base``: positive where leaving them out raises a hypothesis.
+    leading : str
+        Leading hypothesis without them.
+    flips : bool
+        True when leaving them out changes the leading hypothesis (a linchpin).
+    """
+
+    item_ids: tuple[str, ...]
+    origin: str
+    status: str
+    weights: np.ndarray
+    delta: np.ndarray
+    leading: str
+    flips: bool
+
+    @property
+    def label(self) -> str:
+        """``E05`` or ``E05+E10`` for a claim made by several items."""
+        return "+".join(self.item_ids)
+
+    @property
+    def largest_change(self) -> float:
+        """Largest absolute change of any weight when left out."""
+        return float(np.max(np.abs(self.delta))) if self.delta.size else 0.0
+
+
+@dataclass(frozen=True)
+class LeaveOneOut:
+    """Leave-one-out of every evidence item and every repeated claim.
+
+    Attributes
+    ----------
+    hypothesis_ids : tuple of str
+    labels : dict
+        Hypothesis id -> label.
+    base : array (K,)
+        Exact weights with all the evidence.
+    leading : str
+        Leading hypothesis with all the evidence.
+    items : tuple of Omission
+        One per evidence item, left out alone, in the case's order.
+    claims : tuple of Omission
+        One per origin shared by two or more items, all of them left out together (leaving out
+        one of them alone changes nothing while a twin remains: a repeated claim counts once).
+    """
+
+    hypothesis_ids: tuple[str, ...]
+    labels: dict
+    base: np.ndarray
+    leading: str
+    items: tuple[Omission, ...]
+    claims: tuple[Omission, ...]
+
+    @property
+    def linchpins(self) -> tuple[Omission, ...]:
+        """Items and claims whose removal changes the leading hypothesis, largest change first."""
+        found = [o for o in (*self.items, *self.claims) if o.flips]
+        return tuple(sorted(found, key=lambda o: -o.largest_change))
+
+    def ranked(self) -> tuple[Omission, ...]:
+        """Items and claims by how much leaving them out moves the leading weight."""
+        k = self.hypothesis_ids.index(self.leading)
+        return tuple(sorted((*self.items, *self.claims), key=lambda o: -abs(o.delta[k])))
+
+    def to_frame(self):
+        """A table, one row per item or claim: status, weights without, change of the lead."""
+        import pandas as pd
+
+        k = self.hypothesis_ids.index(self.leading)
+        rows = []
+        for o in (*self.items, *self.claims):
+            row = {"left out": o.label, "origin": o.origin, "status": o.status}
+            row.update({f"{h} without": float(w) for h, w in
+                        zip(self.hypothesis_ids, o.weights, strict=True)})
+            row.update({"change of lead": float(o.delta[k]), "leading without": o.leading,
+                        "linchpin": o.flips})
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("left out")
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return {
+            "leading": self.leading,
+            "base": _wdict(self.hypothesis_ids, self.base),
+            "items": [_omission_dict(self.hypothesis_ids, o) for o in self.items],
+            "claims": [_omission_dict(self.hypothesis_ids, o) for o in self.claims],
+            "linchpins": [_omission_dict(self.hypothesis_ids, o) for o in self.linchpins],
+        }
+
+
+def _wdict(ids, values) -> dict:
+    return {h: float(v) for h, v in zip(ids, values, strict=True)}
+
+
+def _omission_dict(ids, o: Omission) -> dict:
+    return {"items": list(o.item_ids), "origin": o.origin, "status": o.status,
+            "leading_without": o.leading, "flips": o.flips,
+            "weights_without": _wdict(ids, o.weights), "change": _wdict(ids, o.delta)}
+
+
+def _inert_items(case: Case) -> dict[str, str]:
+    """Counting items that provably carry no information, with the reason.
+
+    An item's factor ``a + rho c (p_k - a)`` is the same for every hypothesis when ``rho c = 0``
+    (a point reliability of 0, or a credibility factor of 0), or when its ratings are alike under
+    every hypothesis and its source's reliability is fixed or the source has no other report (with
+    a Beta source and other reports, such an item still tells about the source's reliability).
+    Leaving such an item out changes nothing, exactly; recomputing would show rounding noise.
+    """
+    arr = case.arrays()
+    counts = np.bincount(arr.item_source, minlength=len(arr.source_ids))
+    out = {}
+    for n, item_id in enumerate(arr.item_ids):
+        s = arr.item_source[n]
+        point = bool(arr.rel_is_point[s])
+        if arr.cred_factor[n] == 0:
+            out[item_id] = "carries no information (credibility factor 0)"
+        elif point and arr.rel_mean[s] == 0:
+            out[item_id] = "carries no information (its source's reliability is 0)"
+        elif np.ptp(arr.likelihood[n]) == 0 and (point or counts[s] == 1):
+            out[item_id] = "carries no information (rated alike under every hypothesis)"
+    return out
+
+
+def leave_one_out(case: Case) -> LeaveOneOut:
+    """The exact weights without each evidence item, and without each repeated claim.
+
+    Items collapsed by ``origin`` de-duplication (a claim repeated by several outlets counts once)
+    change nothing when left out alone while a twin remains; they are labelled so, and the
+    claim as a whole is left out in :attr:`LeaveOneOut.claims`. Items that provably carry no
+    information (no rated cell, reliability times credibility 0, rated alike) are given exactly
+    zero effect.
+
+    Parameters
+    ----------
+    case : Case
+
+    Returns
+    -------
+    LeaveOneOut
+    """
+    arr = case.arrays()
+    ids = case.hypothesis_ids
+    base, lead = _lead(case)
+    dropped = dict(arr.dropped)
+    inert = _inert_items(case)
+    by_origin: dict[str, list[str]] = {}
+    for e in case.evidence:
+        if e.origin:
+            by_origin.setdefault(e.origin, []).append(e.id)
+
+    def omission(item_ids, origin, status, weights) -> Omission:
+        top = int(np.argmax(weights))
+        return Omission(tuple(item_ids), origin, status, weights, weights - base, ids[top],
+                        top != lead)
+
+    items = []
+    for e in case.evidence:
+        twins = [t for t in by_origin.get(e.origin, []) if t != e.id]
+        if e.id in dropped:
+            reason = dropped[e.id]
+            status = (f"collapsed into its twin ({reason}): leaving it out alone changes nothing"
+                      if reason.startswith("same origin") else f"{reason}: carries no information")
+            weights = base.copy()
+        elif e.id in inert:
+            status, weights = inert[e.id], base.copy()
+        else:
+            status = "counts"
+            if twins:
+                status = (f"counts for origin {e.origin}; left out alone, "
+                          f"{', '.join(twins)} stands in")
+            weights = exact_weights(case.without(e.id)).mean
+        items.append(omission([e.id], e.origin, status, weights))
+    claims = []
+    for origin, members in by_origin.items():
+        if len(members) < 2:
+            continue
+        weights = exact_weights(case.without(*members)).mean
+        claims.append(omission(members, origin, f"claim repeated by {len(members)} items, "
+                               "all left out", weights))
+    return LeaveOneOut(ids, case.labels, base, ids[lead], tuple(items), tuple(claims))
+
+
+# ---------------------------------------------------------------------------- tornado
+@dataclass(frozen=True)
+class Swing:
+    """One bar of the tornado: one source's reliability or motive swung across a range.
+
+    Attributes
+    ----------
+    source_id : str
+    parameter : {"reliability", "motive"}
+    base_value : float
+        The current value (mean reliability, or motive).
+    low, high : float
+        Ends of the swing.
+    range_note : str
+        Where the range comes from, e.g. ``"89 % interval of the B prior"``.
+    values : array (G,)
+        Values evaluated (the swing's grid and the current value), increasing.
+    weights : array (G,)
+        Weight of the leading hypothesis at each value (point model; NaN where the evidence
+        would be impossible, see ``impossible``).
+    base_weight : float
+        Weight of the leading hypothesis at the current value (point model).
+    impossible : int
+        How many values made the evidence impossible (left out of min/max).
+    """
+
+    source_id: str
+    parameter: str
+    base_value: float
+    low: float
+    high: float
+    range_note: str
+    values: np.ndarray
+    weights: np.ndarray
+    base_weight: float
+    impossible: int = 0
+
+    @property
+    def weight_at_low(self) -> float:
+        """Leading weight at the low end of the swing."""
+        return float(self.weights[0])
+
+    @property
+    def weight_at_high(self) -> float:
+        """Leading weight at the high end of the swing."""
+        return float(self.weights[-1])
+
+    @property
+    def weight_min(self) -> float:
+        """Lowest leading weight over the swing."""
+        return float(np.nanmin(self.weights))
+
+    @property
+    def weight_max(self) -> float:
+        """Highest leading weight over the swing."""
+        return float(np.nanmax(self.weights))
+
+    @property
+    def width(self) -> float:
+        """``weight_max - weight_min``."""
+        return self.weight_max - self.weight_min
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"source": self.source_id, "parameter": self.parameter,
+                "current": self.base_value, "low": self.low, "high": self.high,
+                "range": self.range_note, "weight_at_low": self.weight_at_low,
+                "weight_at_high": self.weight_at_high, "weight_min": self.weight_min,
+                "weight_max": self.weight_max, "width": self.width,
+                "impossible_settings": self.impossible}
+
+
+@dataclass(frozen=True)
+class Tornado:
+    """The tornado: swings sorted by how far they move the leading hypothesis's weight.
+
+    Attributes
+    ----------
+    hypothesis_id : str
+        The leading hypothesis (argmax of the exact weights) whose weight is shown.
+    base_weight : float
+        Its weight in the point model, every source at its mean reliability: the centre line.
+    exact_weight : float
+        Its exact weight (Beta reliabilities integrated out), for reference.
+    swings : tuple of Swing
+        Widest first.
+    no_items : tuple of str
+        Sources with no counting report (nothing to swing).
+    """
+
+    hypothesis_id: str
+    base_weight: float
+    exact_weight: float
+    swings: tuple[Swing, ...]
+    no_items: tuple[str, ...]
+
+    def to_frame(self):
+        """One row per swing, widest first."""
+        import pandas as pd
+
+        return pd.DataFrame([s.as_dict() for s in self.swings])
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"hypothesis": self.hypothesis_id, "base_weight_point_model": self.base_weight,
+                "exact_weight": self.exact_weight,
+                "note": "point reliabilities: other sources at their mean reliability",
+                "bars": [s.as_dict() for s in self.swings], "sources_without_items":
+                list(self.no_items)}
+
+
+def swing_range(case: Case, source_id: str, parameter: str) -> tuple[float, float, str]:
+    """The plausible range the tornado swings, and where it comes from.
+
+    Parameters
+    ----------
+    case : Case
+    source_id : str
+    parameter : {"reliability", "motive"}
+
+    Returns
+    -------
+    low, high : float
+    note : str
+    """
+    src = case.source(source_id)
+    if parameter == "reliability":
+        rel = src.reliability
+        if rel.is_point:
+            lo = max(0.0, rel.mean - POINT_RELIABILITY_SWING)
+            hi = min(1.0, rel.mean + POINT_RELIABILITY_SWING)
+            return lo, hi, f"fixed {rel.mean:.2f} \u00b1 {POINT_RELIABILITY_SWING:.2f}"
+        lo, hi = rel.interval(RELIABILITY_INTERVAL)
+        tag = f"{rel.letter} " if rel.letter else ""
+        return lo, hi, f"{RELIABILITY_INTERVAL:.0%} interval of the {tag}prior".replace("%", " %")
+    if parameter == "motive":
+        lo, hi = max(0.0, src.motive - MOTIVE_SWING), min(1.0, src.motive + MOTIVE_SWING)
+        return lo, hi, f"motive {src.motive:.2f} \u00b1 {MOTIVE_SWING:.2f}"
+    raise ValueError(f"parameter must be one of {PARAMETERS}, got {parameter!r}")
+
+
+def tornado(case: Case, steps: int = TORNADO_STEPS) -> Tornado:
+    """Each source's reliability and motive swung across its plausible range (one array op).
+
+    Parameters
+    ----------
+    case : Case
+    steps : int
+        Points per swing; the bar is the lowest and highest weight over them and the current
+        value (the weight need not be monotone in a source with several reports).
+
+    Returns
+    -------
+    Tornado
+        On point reliabilities: other sources at their mean reliability.
+    """
+    arr = case.arrays()
+    exact, lead = _lead(case)
+    rho0, mot0 = arr.rel_mean, source_motives(case)
+    counts = np.bincount(arr.item_source, minlength=len(arr.source_ids))
+    specs, rho_rows, mot_rows = [], [rho0[None, :]], [mot0[None, :]]
+    for s, sid in enumerate(arr.source_ids):
+        if counts[s] == 0:
+            continue
+        for parameter in PARAMETERS:
+            lo, hi, note = swing_range(case, sid, parameter)
+            current = rho0[s] if parameter == "reliability" else mot0[s]
+            values = np.unique(np.r_[np.linspace(lo, hi, steps), current])
+            rho = np.repeat(rho0[None, :], len(values), axis=0)
+            mot = np.repeat(mot0[None, :], len(values), axis=0)
+            (rho if parameter == "reliability" else mot)[:, s] = values
+            specs.append((sid, parameter, current, lo, hi, note, values))
+            rho_rows.append(rho)
+            mot_rows.append(mot)
+    weights, ok = normalise_rows(point_log_posterior(case, np.vstack(rho_rows),
+                                                     np.vstack(mot_rows)))
+    if not ok[0]:
+        raise ValueError(f"case {case.id}: the evidence is impossible at the mean reliabilities")
+    lead_w = weights[:, lead]
+    swings, start = [], 1
+    for sid, parameter, current, lo, hi, note, values in specs:
+        chunk = lead_w[start:start + len(values)]
+        start += len(values)
+        swings.append(Swing(sid, parameter, float(current), float(lo), float(hi), note, values,
+                            chunk, float(lead_w[0]), int(np.isnan(chunk).sum())))
+    swings.sort(key=lambda s: -s.width)
+    no_items = tuple(sid for s, sid in enumerate(arr.source_ids) if counts[s] == 0)
+    return Tornado(arr.hypothesis_ids[lead], float(lead_w[0]), float(exact[lead]),
+                   tuple(swings), no_items)
+
+
+# ---------------------------------------------------------------------------- flip points
+@dataclass(frozen=True)
+class Flip:
+    """A value at which the leading hypothesis (of the point model) changes.
+
+    Attributes
+    ----------
+    value : float
+        The reliability or motive at which the two hypotheses tie.
+    below : str
+        The hypothesis leading just below ``value``.
+    above : str
+        The hypothesis leading just above ``value``.
+    """
+
+    value: float
+    below: str
+    above: str
+
+
+@dataclass(frozen=True)
+class FlipPoint:
+    """Where, if anywhere in [0, 1], one source's reliability or motive changes the lead.
+
+    Attributes
+    ----------
+    source_id : str
+    parameter : {"reliability", "motive"}
+    current : float
+        The source's mean reliability, or its motive.
+    leading : str
+        The leading hypothesis (exact weights).
+    flips : tuple of Flip
+        Every change of the point model's leading hypothesis in [0, 1], increasing.
+    n_items : int
+        Counting reports by the source (0: no flip point).
+    note : str
+        Anything the reader must know (no items, impossible settings).
+    """
+
+    source_id: str
+    parameter: str
+    current: float
+    leading: str
+    flips: tuple[Flip, ...]
+    n_items: int
+    note: str = ""
+
+    @property
+    def nearest(self) -> Flip | None:
+        """The flip nearest to the current value, or None."""
+        if not self.flips:
+            return None
+        return min(self.flips, key=lambda f: abs(f.value - self.current))
+
+    @property
+    def rival(self) -> str | None:
+        """The hypothesis that takes the lead when the value moves past :attr:`nearest`."""
+        f = self.nearest
+        if f is None:
+            return None
+        return f.below if f.value < self.current else f.above
+
+    def describe(self, labels: dict | None = None) -> str:
+        """Plain text, e.g. ``"below 0.31 technical leads"`` or ``"none in [0, 1]"``."""
+        labels = labels or {}
+        if self.n_items == 0:
+            return "none (no reports from this source)"
+        if not self.flips:
+            return "none in [0, 1]"
+        f = self.nearest
+        side = "below" if f.value < self.current else "above"
+        text = f"{side} {f.value:.3f}: {labels.get(self.rival, self.rival)} leads"
+        if len(self.flips) > 1:
+            text += f" ({len(self.flips)} changes in [0, 1])"
+        return text
+
+    def as_dict(self) -> dict:
+        """JSON-ready form (``flip`` is null when there is none in [0, 1])."""
+        f = self.nearest
+        return {"source": self.source_id, "parameter": self.parameter, "current": self.current,
+                "leading": self.leading, "items": self.n_items,
+                "flip": None if f is None else f.value, "rival": self.rival,
+                "all_flips": [{"value": x.value, "below": x.below, "above": x.above}
+                              for x in self.flips],
+                "text": self.describe(), "note": self.note}
+
+
+def _source_curve(case: Case, s: int, parameter: str):
+    """Log posterior (G, K) of the point model as one source's reliability or motive varies."""
+    arr = case.arrays()
+    own = _own_motive_mask(case)
+    mask = arr.item_source == s
+    rho_items = arr.rel_mean[arr.item_source] * arr.cred_factor
+    a_items = np.where(own, arr.motive, source_motives(case)[arr.item_source])
+    with np.errstate(divide="ignore"):
+        other = np.log(a_items[~mask, None] + rho_items[~mask, None]
+                       * (arr.likelihood[~mask] - a_items[~mask, None])).sum(axis=0)
+    const = arr.log_prior + other
+    p, c, a0, own_s = arr.likelihood[mask], arr.cred_factor[mask], a_items[mask], own[mask]
+    rho_s = arr.rel_mean[s]
+
+    def curve(x) -> np.ndarray:
+        x = np.atleast_1d(np.asarray(x, dtype=float))[:, None, None]  # (G, 1, 1)
+        if parameter == "reliability":
+            a = a0[None, :, None]
+            r = x * c[None, :, None]
+        else:
+            a = np.where(own_s[None, :, None], a0[None, :, None], x)
+            r = rho_s * c[None, :, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return const + np.log(a + r * (p[None] - a)).sum(axis=1)
+
+    return curve, int(mask.sum())
+
+
+def _root(f, lo: float, hi: float) -> float:
+    """Root of ``f`` in [lo, hi] given a sign change: brentq, or bisection if an end is infinite."""
+    flo, fhi = f(lo), f(hi)
+    if flo == 0:
+        return lo
+    if fhi == 0:
+        return hi
+    if np.isfinite(flo) and np.isfinite(fhi):
+        return float(brentq(f, lo, hi, xtol=XTOL, maxiter=500))
+    while hi - lo > XTOL:
+        mid = 0.5 * (lo + hi)
+        fm = f(mid)
+        if fm == 0:
+            return mid
+        if np.isnan(fm):
+            raise ValueError("flip point: the log posterior is undefined inside the bracket")
+        lo, hi = (mid, hi) if np.sign(fm) == np.sign(flo) else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def flip_point(case: Case, source_id: str, parameter: str = "reliability",
+               grid: int = FLIP_GRID) -> FlipPoint:
+    """Where one source's reliability (or motive) changes the leading hypothesis.
+
+    The point model's log posteriors are evaluated on a grid over [0, 1] only to bracket each
+    change of the leading hypothesis; each change is then solved exactly with
+    :func:`scipy.optimize.brentq` on the difference of the two hypotheses' log posteriors
+    (``xtol`` :data:`XTOL`). Other sources stay at their mean reliability and own motive.
+
+    Parameters
+    ----------
+    case : Case
+    source_id : str
+    parameter : {"reliability", "motive"}
+    grid : int
+        Bracketing grid size.
+
+    Returns
+    -------
+    FlipPoint
+    """
+    if parameter not in PARAMETERS:
+        raise ValueError(f"parameter must be one of {PARAMETERS}, got {parameter!r}")
+    arr = case.arrays()
+    src = case.source(source_id)
+    s = arr.source_ids.index(source_id)
+    ids = arr.hypothesis_ids
+    _, lead = _lead(case)
+    current = float(arr.rel_mean[s] if parameter == "reliability" else src.motive)
+    curve, n_items = _source_curve(case, s, parameter)
+    if n_items == 0:
+        return FlipPoint(source_id, parameter, current, ids[lead], (), 0,
+                         "no counting reports from this source: no flip point")
+    xs = np.linspace(0.0, 1.0, grid)
+    lp = curve(xs)
+    if np.isnan(lp).any():
+        raise ValueError(f"flip point of {source_id}: undefined log posterior on the grid")
+    defined = np.isfinite(lp).any(axis=1)
+    top = np.argmax(lp, axis=1)
+    note = ""
+    if not defined.all():
+        bad = xs[~defined]
+        note = (f"the evidence is impossible for {parameter} in [{bad.min():.3g}, {bad.max():.3g}]"
+                " (those values skipped)")
+    flips = []
+    for g in np.flatnonzero(defined[:-1] & defined[1:] & (top[:-1] != top[1:])):
+        a, b = int(top[g]), int(top[g + 1])
+
+        def diff(x, a=a, b=b):
+            row = curve(x)[0]
+            return float(row[a] - row[b])
+
+        flips.append(Flip(_root(diff, float(xs[g]), float(xs[g + 1])), ids[a], ids[b]))
+    if int(top[np.argmin(np.abs(xs - current))]) != lead and not note:
+        note = ("at the current value the point model leads with "
+                f"{ids[int(top[np.argmin(np.abs(xs - current))])]}, the exact weights with "
+                f"{ids[lead]}")
+    return FlipPoint(source_id, parameter, current, ids[lead], tuple(flips), n_items, note)
+
+
+def flip_points(case: Case, parameters=PARAMETERS, grid: int = FLIP_GRID
+                ) -> tuple[FlipPoint, ...]:
+    """:func:`flip_point` for every source and each parameter, in the case's source order.
+
+    Parameters
+    ----------
+    case : Case
+    parameters : sequence of {"reliability", "motive"}
+    grid : int
+        Bracketing grid size.
+
+    Returns
+    -------
+    tuple of FlipPoint
+    """
+    if isinstance(parameters, str):
+        parameters = (parameters,)
+    return tuple(flip_point(case, s.id, p, grid) for p in parameters for s in case.sources)
+
+
+# ---------------------------------------------------------------------------- assumption sweep
+@dataclass(frozen=True)
+class Assumption:
+    """One assumption that can be swept: a source's reliability or its motive.
+
+    Attributes
+    ----------
+    source_id : str
+    parameter : {"reliability", "motive"}
+    """
+
+    source_id: str
+    parameter: str = "reliability"
+
+    def __post_init__(self):
+        if self.parameter not in PARAMETERS:
+            raise ValueError(f"parameter must be one of {PARAMETERS}, got {self.parameter!r}")
+
+    @classmethod
+    def parse(cls, text: str) -> Assumption:
+        """From ``"ua-gov.reliability"``, ``"ua-gov:motive"`` or ``"ua-gov"`` (reliability)."""
+        for sep in (":", "."):
+            head, _, tail = text.rpartition(sep)
+            if head and tail in PARAMETERS:
+                return cls(head, tail)
+        return cls(text, "reliability")
+
+    def label(self, case: Case | None = None) -> str:
+        """Axis label, e.g. ``"Reliability of ua-gov"``."""
+        return f"{self.parameter.capitalize()} of {self.source_id}"
+
+
+@dataclass(frozen=True)
+class SweepGrid:
+    """Weights over a grid of two assumptions (point model). Plain numpy, no xarray.
+
+    Attributes
+    ----------
+    x, y : Assumption
+    x_values : array (nx,)
+    y_values : array (ny,)
+    weights : array (ny, nx, K)
+        All weights; NaN where the evidence is impossible (see ``possible``).
+    possible : array (ny, nx) of bool
+    hypothesis_ids : tuple of str
+    hypothesis_id : str
+        The leading hypothesis (exact weights).
+    x_label, y_label : str
+    base_x, base_y : float
+        Current values of the two assumptions.
+    base_weight : float
+        Leading weight at the current values (point model).
+    """
+
+    x: Assumption
+    y: Assumption
+    x_values: np.ndarray
+    y_values: np.ndarray
+    weights: np.ndarray
+    possible: np.ndarray
+    hypothesis_ids: tuple[str, ...]
+    hypothesis_id: str
+    x_label: str
+    y_label: str
+    base_x: float
+    base_y: float
+    base_weight: float
+
+    @property
+    def weight(self) -> np.ndarray:
+        """(ny, nx) weight of the leading hypothesis."""
+        return self.weights[..., self.hypothesis_ids.index(self.hypothesis_id)]
+
+    @property
+    def leading(self) -> np.ndarray:
+        """(ny, nx) index of the leading hypothesis at each grid point (-1 where impossible)."""
+        out = np.full(self.possible.shape, -1)
+        out[self.possible] = np.argmax(self.weights[self.possible], axis=-1)
+        return out
+
+
+def _current(case: Case, a: Assumption) -> float:
+    src = case.source(a.source_id)
+    return float(src.reliability.mean if a.parameter == "reliability" else src.motive)
+
+
+def assumption_sweep(case: Case, x: Assumption | str, y: Assumption | str,
+                     x_values=None, y_values=None, steps: int = 51) -> SweepGrid:
+    """The leading hypothesis's weight over a grid of two assumptions (one sweep call).
+
+    Parameters
+    ----------
+    case : Case
+    x, y : Assumption or str
+        Two different assumptions, e.g. ``"ua-gov.reliability"`` and ``"ua-gov.motive"``.
+    x_values, y_values : array, optional
+        Values to evaluate (default ``steps`` points over [0, 1]).
+    steps : int
+
+    Returns
+    -------
+    SweepGrid
+    """
+    x = Assumption.parse(x) if isinstance(x, str) else x
+    y = Assumption.parse(y) if isinstance(y, str) else y
+    if x == y:
+        raise ValueError("sweep two different assumptions")
+    arr = case.arrays()
+    for a in (x, y):
+        case.source(a.source_id)
+    xv = np.linspace(0, 1, steps) if x_values is None else np.asarray(x_values, dtype=float)
+    yv = np.linspace(0, 1, steps) if y_values is None else np.asarray(y_values, dtype=float)
+    _, lead = _lead(case)
+    gx, gy = np.meshgrid(xv, yv)  # (ny, nx)
+    n = gx.size
+    rho = np.repeat(arr.rel_mean[None, :], n + 1, axis=0)
+    mot = np.repeat(source_motives(case)[None, :], n + 1, axis=0)
+    for a, vals in ((x, gx), (y, gy)):
+        s = arr.source_ids.index(a.source_id)
+        (rho if a.parameter == "reliability" else mot)[1:, s] = vals.ravel()
+    weights, ok = normalise_rows(point_log_posterior(case, rho, mot))
+    k = len(arr.hypothesis_ids)
+    return SweepGrid(x, y, xv, yv, weights[1:].reshape(*gx.shape, k), ok[1:].reshape(gx.shape),
+                     arr.hypothesis_ids, arr.hypothesis_ids[lead], x.label(case), y.label(case),
+                     _current(case, x), _current(case, y), float(weights[0, lead]))
