@@ -14,14 +14,15 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import achlab
 import numpy as np
 import pytest
+from conftest import make_case, make_item, make_source
+
+import achlab
 from achlab import paths
 from achlab.cli import main
 from achlab.engines import mcmc
 from achlab.engines.exact import exact_weights
-from conftest import make_case, make_item, make_source
 
 #: Small, well-mixed fits: 4 chains x 1000 draws gives a bulk ESS of several thousand here.
 FAST = {"draws": 1000, "tune": 500, "chains": 4}

@@ -79,7 +79,7 @@ def cmd_weights(args) -> int:
     if args.method == "mcmc":
         from achlab.engines.mcmc import fit
 
-        weights = fit(case, progressbar=False).weights
+        weights = fit(case).weights
     else:
         weights = exact_weights(case)
     if args.json:

@@ -28,8 +28,9 @@ def data_dir() -> Path:
 
 
 def scenarios_dir() -> Path:
-    """Folder of scenario files."""
-    return project_root() / "scenarios"
+    """Folder of scenario files; ``$ACHLAB_SCENARIOS`` overrides it (tests, sandboxes)."""
+    env = os.environ.get("ACHLAB_SCENARIOS")
+    return Path(env).resolve() if env else project_root() / "scenarios"
 
 
 def notebooks_dir() -> Path:

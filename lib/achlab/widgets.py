@@ -145,6 +145,8 @@ class ReliabilityPanel:
             mot = w.FloatSlider(value=round(s.motive, 2), min=0, max=1, step=0.01,
                                 description="motive", style=style, layout=layout,
                                 continuous_update=True, readout_format=".2f")
+            rel.add_class(f"achlab-reliability-{s.id}")
+            mot.add_class(f"achlab-motive-{s.id}")
             rel.observe(self._on_change(s.id, "reliability"), names="value")
             mot.observe(self._on_change(s.id, "motive"), names="value")
             self.rel_sliders[s.id], self.motive_sliders[s.id] = rel, mot
@@ -157,8 +159,11 @@ class ReliabilityPanel:
                            style=style, layout=w.Layout(width="420px"))
         self.save_button = w.Button(description="Save as scenario", icon="save",
                                     button_style="primary")
+        self.save_button.add_class("achlab-save")
+        self.name.add_class("achlab-name")
         self.reset_button = w.Button(description="Reset", icon="undo")
         self.status = w.HTML()
+        self.status.add_class("achlab-status")
         self.save_button.on_click(lambda _: self._save_clicked())
         self.reset_button.on_click(lambda _: self.reset())
         self.widget = w.VBox([

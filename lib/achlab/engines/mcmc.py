@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,7 +132,11 @@ def build_model(case: Case, pooling: bool | None = None) -> pm.Model:
                                dims="source")
         rho_item = rho[src] * c
         factors = rho_item[:, None] * p + (1 - rho_item[:, None]) * a[:, None]
-        loglik = pt.log(factors).sum(axis=0)
+        # A report impossible under a hypothesis (factor exactly 0) gives -inf there, with a
+        # finite gradient: log is only ever taken of positive numbers.
+        positive = pt.gt(factors, 0)
+        loglik = pt.switch(positive, pt.log(pt.switch(positive, factors, 1.0)),
+                           -np.inf).sum(axis=0)
         log_joint = log_prior + loglik
         pm.Potential("reports", pm.math.logsumexp(log_joint))
         pm.Deterministic("weights", pt.special.softmax(log_joint), dims="hypothesis")
@@ -190,8 +195,8 @@ def compiled_model(case: Case, pooling: bool | None = None) -> CompiledAchModel:
 
 def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
         chains: int | None = None, seed: int | None = None, pooling: bool | None = None,
-        target_accept: float | None = None, check: bool = True, min_ess: int = MIN_ESS,
-        progressbar: bool = False) -> McmcResult:
+        target_accept: float | None = None, check: bool = True,
+        min_ess: int = MIN_ESS) -> McmcResult:
     """Fit the PyMC model to ``case`` with nutpie and summarise it.
 
     Parameters
@@ -232,8 +237,10 @@ def summarise(case: Case, idata, settings: dict, seconds: float, *, check: bool 
     import pandas as pd
 
     arr = case.arrays()
-    diag = az.summary(idata, var_names=["weights", "reliability"], ci_prob=INTERVAL,
-                      round_to="none")
+    with warnings.catch_warnings():  # constant quantities (a weight pinned at 0) warn; see _check
+        warnings.simplefilter("ignore", RuntimeWarning)
+        diag = az.summary(idata, var_names=["weights", "reliability"], ci_prob=INTERVAL,
+                          round_to="none")
     divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
     # Fixed reliabilities have no spread: their r_hat / ESS are meaningless and not checked.
     free = [f"reliability[{sid}]" for sid, pt_ in zip(arr.source_ids, arr.rel_is_point,
@@ -271,6 +278,14 @@ def _check(case: Case, diag, divergences: int, min_ess: int, settings: dict) -> 
             "posterior, so the numbers may be biased. Try target_accept 0.95 or 0.99 "
             "(scenario: mcmc: {target_accept: 0.95}), or check for a source whose reliability "
             "prior is very narrow next to reports that contradict it.")
+    # Quantities that are constant in every draw (a weight pinned at 0) have no r_hat or ESS;
+    # any other missing value is a problem, never skipped.
+    varying = diag[diag["sd"] > 1e-12]
+    missing = varying[varying[["r_hat", "ess_bulk"]].isna().any(axis=1)]
+    if len(missing):
+        problems.append(f"no r_hat or ESS could be computed for {', '.join(missing.index)}: "
+                        "the draws contain invalid numbers. Check the ratings and reliabilities.")
+    diag = varying if len(varying) else diag
     worst_rhat = float(diag["r_hat"].max())
     if not np.isfinite(worst_rhat) or worst_rhat > MAX_RHAT:
         name = diag["r_hat"].idxmax()

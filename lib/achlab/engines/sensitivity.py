@@ -111,7 +111,8 @@ def point_log_posterior(case: Case, rho: np.ndarray, motive: np.ndarray | None =
     a = np.where(own, arr.motive, motive[:, arr.item_source])  # (R, N)
     rho_items = rho[:, arr.item_source] * arr.cred_factor  # (R, N)
     with np.errstate(divide="ignore"):
-        logf = np.log(a[..., None] + rho_items[..., None] * (arr.likelihood - a[..., None]))
+        r = rho_items[..., None]
+        logf = np.log(r * arr.likelihood + (1.0 - r) * a[..., None])
     return arr.log_prior + logf.sum(axis=1)
 
 
@@ -368,6 +369,9 @@ class Swing:
         Weight of the leading hypothesis at the current value (point model).
     impossible : int
         How many values made the evidence impossible (left out of min/max).
+    others : array (G,)
+        Total weight of the other hypotheses at each value, summed directly (accurate where
+        ``1 - weights`` would round to 0).
     """
 
     source_id: str
@@ -380,16 +384,17 @@ class Swing:
     weights: np.ndarray
     base_weight: float
     impossible: int = 0
+    others: np.ndarray | None = None
 
     @property
     def weight_at_low(self) -> float:
         """Leading weight at the low end of the swing."""
-        return float(self.weights[0])
+        return float(self.weights[int(np.argmin(np.abs(self.values - self.low)))])
 
     @property
     def weight_at_high(self) -> float:
         """Leading weight at the high end of the swing."""
-        return float(self.weights[-1])
+        return float(self.weights[int(np.argmin(np.abs(self.values - self.high)))])
 
     @property
     def weight_min(self) -> float:
@@ -432,6 +437,8 @@ class Tornado:
         Widest first.
     no_items : tuple of str
         Sources with no counting report (nothing to swing).
+    base_others : float
+        Total weight of the other hypotheses at the centre line.
     """
 
     hypothesis_id: str
@@ -439,6 +446,7 @@ class Tornado:
     exact_weight: float
     swings: tuple[Swing, ...]
     no_items: tuple[str, ...]
+    base_others: float = float("nan")
 
     def to_frame(self):
         """One row per swing, widest first."""
@@ -523,16 +531,18 @@ def tornado(case: Case, steps: int = TORNADO_STEPS) -> Tornado:
     if not ok[0]:
         raise ValueError(f"case {case.id}: the evidence is impossible at the mean reliabilities")
     lead_w = weights[:, lead]
+    rest = np.delete(weights, lead, axis=1).sum(axis=1)
     swings, start = [], 1
     for sid, parameter, current, lo, hi, note, values in specs:
         chunk = lead_w[start:start + len(values)]
-        start += len(values)
         swings.append(Swing(sid, parameter, float(current), float(lo), float(hi), note, values,
-                            chunk, float(lead_w[0]), int(np.isnan(chunk).sum())))
+                            chunk, float(lead_w[0]), int(np.isnan(chunk).sum()),
+                            rest[start:start + len(values)]))
+        start += len(values)
     swings.sort(key=lambda s: -s.width)
     no_items = tuple(sid for s, sid in enumerate(arr.source_ids) if counts[s] == 0)
     return Tornado(arr.hypothesis_ids[lead], float(lead_w[0]), float(exact[lead]),
-                   tuple(swings), no_items)
+                   tuple(swings), no_items, float(rest[0]))
 
 
 # ---------------------------------------------------------------------------- flip points
@@ -631,8 +641,9 @@ def _source_curve(case: Case, s: int, parameter: str):
     rho_items = arr.rel_mean[arr.item_source] * arr.cred_factor
     a_items = np.where(own, arr.motive, source_motives(case)[arr.item_source])
     with np.errstate(divide="ignore"):
-        other = np.log(a_items[~mask, None] + rho_items[~mask, None]
-                       * (arr.likelihood[~mask] - a_items[~mask, None])).sum(axis=0)
+        r_other = rho_items[~mask, None]
+        other = np.log(r_other * arr.likelihood[~mask]
+                       + (1.0 - r_other) * a_items[~mask, None]).sum(axis=0)
     const = arr.log_prior + other
     p, c, a0, own_s = arr.likelihood[mask], arr.cred_factor[mask], a_items[mask], own[mask]
     rho_s = arr.rel_mean[s]
@@ -646,7 +657,7 @@ def _source_curve(case: Case, s: int, parameter: str):
             a = np.where(own_s[None, :, None], a0[None, :, None], x)
             r = rho_s * c[None, :, None]
         with np.errstate(divide="ignore", invalid="ignore"):
-            return const + np.log(a + r * (p[None] - a)).sum(axis=1)
+            return const + np.log(r * p[None] + (1.0 - r) * a).sum(axis=1)
 
     return curve, int(mask.sum())
 

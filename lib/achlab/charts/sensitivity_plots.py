@@ -1,0 +1,516 @@
+"""Sensitivity charts: tornado, assumption heat map, replay over time, flip points.
+
+House style as in :mod:`achlab.charts.plots`: each function takes an optional ``ax`` and returns
+the figure; on its own figure it adds the title block (bottom line up front) and the footer.
+Every encoding has a second cue besides colour (hatch, line style, or a label).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import numpy as np
+
+from achlab.charts.footer import add_footer
+from achlab.charts.style import colour_of, hatch_of, new_figure, set_titles, styled
+from achlab.language import ICD203, UK_PHIA, estimative_word, percent
+from achlab.model import Case
+
+LINE_STYLES = ("-", "--", ":", "-.")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _axes(ax, margins=None):
+    if ax is not None:
+        return ax.figure, ax, False
+    fig, ax = new_figure(margins=margins)
+    return fig, ax, True
+
+
+def short_name(case: Case, source_id: str) -> str:
+    """A source's name without its parenthesised detail: ``"Ukrainian government"``."""
+    try:
+        name = case.source(source_id).name or source_id
+    except KeyError:
+        return source_id
+    return name.split(" (")[0].strip()
+
+
+def _band_edges(yardstick: str):
+    bands = ICD203 if yardstick == "icd203" else UK_PHIA
+    return [(edge, word) for edge, word, _ in bands[:-1]]
+
+
+def _top_word(yardstick: str) -> str:
+    return (ICD203 if yardstick == "icd203" else UK_PHIA)[-1][1]
+
+
+def _pct_range(lo: float, hi: float) -> str:
+    a, b = percent(lo), percent(hi)
+    return a if a == b else f"{a.replace(' %', '')}\u2013{b}"
+
+
+# ---------------------------------------------------------------------------- tornado
+def one_in(x: float) -> str:
+    """A small probability as odds a briefer reads: ``"1 in 6.7 million"``."""
+    if not x > 0:
+        return "0"
+    def sig2(v: float) -> str:
+        r = float(f"{v:.2g}")
+        return f"{r:,.0f}" if r >= 10 else f"{r:g}"
+
+    n = 1.0 / x
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if n >= size:
+            return f"1 in {sig2(n / size)} {word}"
+    return f"1 in {sig2(n)}"
+
+
+def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
+                 title: str | None = None):
+    """Tornado: the leading hypothesis's weight as each source's reliability or motive swings.
+
+    Parameters
+    ----------
+    result : achlab.engines.sensitivity.Tornado
+    case : Case
+    ax : matplotlib Axes, optional
+    top : int
+        Widest bars shown.
+    scale : {"auto", "linear", "remainder"}
+        ``linear``: the weight in %. ``remainder``: the weight left for all other hypotheses, on
+        a log scale (readable when the lead is above 99 % everywhere). ``auto`` picks
+        ``remainder`` when every bar is above 99 %.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    swings = list(result.swings[:top])
+    label = case.labels[result.hypothesis_id]
+    if scale == "auto":
+        scale = ("remainder" if swings and min(s.weight_min for s in swings) > 0.99
+                 and all(s.others is not None for s in swings) else "linear")
+    rem = scale == "remainder"
+    floor = 1e-300
+    with styled():
+        fig, ax, own = _axes(ax, {"left": 0.33, "right": 0.95, "top": 0.78})
+        y = np.arange(len(swings))[::-1]
+        for yy, s in zip(y, swings, strict=True):
+            rel = s.parameter == "reliability"
+            at_min = s.values[int(np.nanargmin(s.weights))]
+            at_max = s.values[int(np.nanargmax(s.weights))]
+            if rem:
+                lo, hi = max(np.nanmax(s.others), floor), max(np.nanmin(s.others), floor)
+                t_lo, t_hi = one_in(lo), one_in(hi)
+            else:
+                lo, hi = 100 * s.weight_min, 100 * s.weight_max
+                t_lo, t_hi = percent(s.weight_min), percent(s.weight_max)
+            ax.barh(yy, hi - lo, left=lo, height=0.62, color="#3f90da" if rel else "#ffa90e",
+                    hatch="" if rel else "//", edgecolor="#333333", linewidth=0.8)
+            ax.text(lo, yy, f"{t_lo} at {at_min:.2f}  ", ha="right", va="center", fontsize=12)
+            ax.text(hi, yy, f"  {t_hi} at {at_max:.2f}", ha="left", va="center", fontsize=12)
+        if rem:
+            base = max(result.base_others, floor)
+            ends = [max(np.nanmax(s.others), floor) for s in swings]
+            ends += [max(np.nanmin(s.others), floor) for s in swings]
+            ax.set_xscale("log")
+            x0, x1 = min(ends) / 30, max(ends) * 80
+            ax.set_xlim(x1, x0)  # inverted: further right = more weight on the lead
+            ax.xaxis.set_major_formatter(lambda v, _: one_in(v).replace(" in ", "/"))
+            base_text = f"current: {one_in(result.base_others)}"
+        else:
+            base = 100 * result.base_weight
+            lows = [100 * s.weight_min for s in swings] or [base]
+            highs = [100 * s.weight_max for s in swings] or [base]
+            span = max(max(highs) - min(lows), 2.0)
+            x0, x1 = max(0.0, min(lows) - 0.45 * span), min(100.0, max(highs) + 0.45 * span)
+            ax.set_xlim(x0, x1)
+            edges = _band_edges(case.yardstick)
+            for n, (edge, word) in enumerate(edges):
+                if x0 < 100 * edge < x1:
+                    above = edges[n + 1][1] if n + 1 < len(edges) else _top_word(case.yardstick)
+                    ax.axvline(100 * edge, color="#999999", lw=1, ls=":", zorder=0)
+                    ax.text(100 * edge, -0.75, f"{word} \u2190 \u2192 {above}", fontsize=11,
+                            color="#555555", ha="center", va="bottom",
+                            bbox={"fc": "white", "ec": "none", "pad": 1})
+            base_text = f"current {percent(result.base_weight)}"
+        ax.axvline(base, color="#222222", lw=1.5, ls="--", zorder=3)
+        ax.set_ylim(-0.8, len(swings) - 0.2)
+        ax.text(base, len(swings) - 0.3, base_text, fontsize=12, va="bottom", ha="center",
+                fontweight="bold")
+        names = []
+        for s in swings:
+            names.append(f"{short_name(case, s.source_id)}: {s.parameter}\n"
+                         f"{s.low:.2f}\u2013{s.high:.2f} ({s.range_note})")
+        ax.set_yticks(y, names, fontsize=12)
+        ax.set_xlabel(f"Chance it is not \u201c{label}\u201d, log scale (further right = surer)"
+                      if rem else f"Weight of \u201c{label}\u201d, %")
+        if swings:
+            all_lo = min(s.weight_min for s in swings)
+            all_hi = max(s.weight_max for s in swings)
+            w_lo = estimative_word(all_lo, case.yardstick)
+            w_hi = estimative_word(all_hi, case.yardstick)
+            words = w_lo if w_lo == w_hi else f"{w_lo} to {w_hi}"
+            default = f"{label} stays {_pct_range(all_lo, all_hi)} under any one swing"
+            first = swings[0]
+            sub = (f"Range: {words}. Most sensitive to {short_name(case, first.source_id)}'s "
+                   f"{first.parameter}.")
+        else:
+            default, sub = "No source has a report to swing", ""
+        sub += ("\nOne assumption swung per bar, others at their mean (point model); "
+                "blue: reliability, orange hatched: motive.")
+        set_titles(fig, ax, title or default, sub.strip(), own)
+        if own:
+            add_footer(fig, case, note="tornado on point reliabilities")
+    return fig
+
+
+# ---------------------------------------------------------------------------- heat map
+def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
+    """Heat map of the leading hypothesis's weight over two assumptions.
+
+    Colour-blind-safe ``cividis``; the 50 % contour is drawn and labelled; where another
+    hypothesis leads is hatched; the current assumptions are marked.
+
+    Parameters
+    ----------
+    grid : achlab.engines.sensitivity.SweepGrid
+    case : Case
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    label = case.labels[grid.hypothesis_id]
+    lead = grid.hypothesis_ids.index(grid.hypothesis_id)
+    z = 100 * np.ma.masked_invalid(grid.weight)
+    xlab = f"{grid.x.parameter.capitalize()} of {short_name(case, grid.x.source_id)}"
+    ylab = f"{grid.y.parameter.capitalize()} of {short_name(case, grid.y.source_id)}"
+    with styled():
+        fig, ax, own = _axes(ax, {"left": 0.1, "right": 0.86, "top": 0.74})
+        mesh = ax.pcolormesh(grid.x_values, grid.y_values, z, cmap="cividis", vmin=0, vmax=100,
+                             shading="nearest")
+        cbar = fig.colorbar(mesh, ax=ax, pad=0.02)
+        cbar.set_label(f"Weight of \u201c{label}\u201d, %")
+        other = grid.possible & (grid.leading != lead)
+        handles = []
+        if other.any():
+            ax.contourf(grid.x_values, grid.y_values, other.astype(float), levels=[0.5, 1.5],
+                        colors="none", hatches=["//"])
+            ax.contour(grid.x_values, grid.y_values, other.astype(float), levels=[0.5],
+                       colors="white", linewidths=1.2)
+            others = sorted({int(i) for i in np.unique(grid.leading[other])})
+            who = (case.labels[grid.hypothesis_ids[others[0]]] if len(others) == 1
+                   else "another hypothesis")
+            handles.append(Patch(facecolor="#cccccc", hatch="//", edgecolor="#333333",
+                                 label=f"{who} leads"))
+        if np.nanmin(grid.weight) < 0.5 < np.nanmax(grid.weight):
+            cs = ax.contour(grid.x_values, grid.y_values, z, levels=[50], colors="#ffffff",
+                            linewidths=2.5, linestyles="--")
+            ax.clabel(cs, fmt=lambda v: f"{v:.0f} %", fontsize=14, colors="#ffffff")
+            handles.append(plt.Line2D([], [], color="#555555", lw=2.5, ls="--",
+                                      label="weight 50 %"))
+        ax.plot(grid.base_x, grid.base_y, marker="*", ms=22, color="#bd1f01",
+                markeredgecolor="white", markeredgewidth=1.5, ls="none")
+        right = grid.base_x > grid.x_values.min() + 0.6 * np.ptp(grid.x_values)
+        ax.annotate(f"current assumptions: {percent(grid.base_weight)}",
+                    (grid.base_x, grid.base_y), xytext=(-14 if right else 14, 14),
+                    textcoords="offset points", ha="right" if right else "left",
+                    fontsize=13, color="white", fontweight="bold",
+                    bbox={"boxstyle": "round,pad=0.3", "fc": "#222222", "alpha": 0.75,
+                          "ec": "none"})
+        ax.set_xlabel(xlab)
+        ax.set_ylabel(ylab)
+        if handles:
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.09),
+                      ncols=len(handles), fontsize=12)
+        share = float(np.mean(grid.leading[grid.possible] == lead)) if grid.possible.any() else 0
+        default = (f"{label} leads everywhere on this plane" if share == 1 else
+                   f"{label} leads in {share:.0%} of this plane".replace("%", " %"))
+        wmin = float(np.nanmin(grid.weight))
+        iy, ix = np.unravel_index(int(np.nanargmin(grid.weight)), grid.weight.shape)
+        set_titles(fig, ax, title or default,
+                   f"Weight of \u201c{label}\u201d as two assumptions vary together; every other "
+                   "source at its mean reliability (point model).\nLowest on this plane: "
+                   f"{percent(wmin)} at ({grid.x_values[ix]:.2f}, {grid.y_values[iy]:.2f}).",
+                   own)
+        if own:
+            note = "" if grid.possible.all() else "blank: evidence impossible"
+            add_footer(fig, case, note=note)
+    return fig
+
+
+# ---------------------------------------------------------------------------- replay
+def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: bool = True,
+                    title: str | None = None):
+    """Weights over time as the evidence arrived, key items annotated.
+
+    Parameters
+    ----------
+    result : achlab.engines.replay.Replay
+    ax : matplotlib Axes, optional
+    post_mortem : achlab.engines.replay.PostMortem, optional
+        Scores against the known outcome; computed from ``case.resolution`` when there is one.
+    key : int
+        Key items annotated (largest effect on the leading weight).
+    evenly : bool
+        True: one step per date with new evidence (dates not to scale, readable when reports
+        cluster); False: a true time axis.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    from achlab.engines.replay import LIKELY
+    from achlab.engines.replay import post_mortem as score
+
+    case = result.case
+    table = result.weights
+    dates = list(table.index)
+    ids = list(table.columns)
+    if post_mortem is None and case.resolution:
+        post_mortem = score(result)
+    if evenly:
+        xs = np.arange(len(dates), dtype=float)
+
+        def xpos(d):
+            return float(np.interp(d.toordinal(), [x.toordinal() for x in dates], xs,
+                                   left=-0.5, right=len(dates) - 0.5))
+    else:
+        import matplotlib.dates as mdates
+
+        xs = mdates.date2num(dates)
+
+        def xpos(d):
+            return float(mdates.date2num(d))
+
+    lead = result.leading
+    with styled():
+        fig, ax, own = _axes(ax, {"left": 0.08, "right": 0.8, "top": 0.8, "bottom": 0.24})
+        ends = _spread([100 * table[h].iloc[-1] for h in ids], gap=11.0)
+        for n, h in enumerate(ids):
+            is_lead = h == lead
+            ax.plot(xs, 100 * table[h].to_numpy(), drawstyle="steps-post" if not evenly else
+                    "default", color=colour_of(n), lw=4 if is_lead else 2.2,
+                    ls=LINE_STYLES[n % len(LINE_STYLES)], marker=MARKERS[n % len(MARKERS)],
+                    ms=7 if is_lead else 5, zorder=4 if is_lead else 3)
+            end = table[h].iloc[-1]
+            tag = f"{case.labels[h]}{' (leads)' if is_lead else ''}: {percent(end)}"
+            ax.annotate(textwrap.fill(tag, 24), (xs[-1], 100 * end), xytext=(12, ends[n]),
+                        textcoords=("offset points", "data"), va="center", fontsize=13,
+                        fontweight="bold" if is_lead else "normal", color=colour_of(n),
+                        annotation_clip=False)
+        ax.axhline(100 * LIKELY, color="#999999", lw=1, ls=":", zorder=1)
+        ax.text(xs[-1], 100 * LIKELY + 1, "above 55 %: likely", fontsize=11, color="#555555",
+                va="bottom", ha="right")
+        ax.set_ylim(-3, 108)
+        ax.set_ylabel("Weight, %")
+        lead_y = 100 * table[lead].to_numpy()
+        keys = result.key_items(key).sort_values("date", kind="stable")
+        lines, per_date = [], {}
+        for m, (item, row) in enumerate(keys.iterrows()):
+            i = dates.index(row["date"])
+            same = [d for d in keys["date"] if d == row["date"]]
+            k = per_date.get(i, 0)
+            per_date[i] = k + 1
+            below = lead_y[i] > 85
+            ax.annotate(str(m + 1), (xs[i], lead_y[i]),
+                        xytext=(20 * (k - (len(same) - 1) / 2), -17 if below else 17),
+                        textcoords="offset points", ha="center", va="center", fontsize=11,
+                        fontweight="bold", zorder=7,
+                        bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#222222"})
+            head = f"{m + 1}  {item}, {row['date']:%d %b %Y}: {100 * row['effect']:+.0f} pts. "
+            lines.append(head + textwrap.shorten(str(row["summary"]), 78 - len(head),
+                                                 placeholder="\u2026"))
+        if lines:
+            box = ax.text(0, 0, "Key items (change of the leading weight)\n" + "\n".join(lines),
+                          transform=ax.transAxes, fontsize=10.5, zorder=6, linespacing=1.35,
+                          multialignment="left",
+                          bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"})
+            curves = [np.c_[xs, 100 * table[h].to_numpy()] for h in ids]
+            _place_clear(ax, box, curves)
+        sub = ("Exact weights with the evidence dated on or before each date; numbered: the items "
+               "that moved the leading weight most.")
+        if post_mortem is not None and post_mortem.resolution_date:
+            res = post_mortem.resolution_date
+            said = f"resolved: {case.labels[post_mortem.truth]} ({res:%d %b %Y})"
+            if dates[0] <= res <= dates[-1]:
+                rx = xpos(res)
+                ax.axvline(rx, color="#222222", lw=2, ls="-.", zorder=2)
+                ax.text(rx, 104, f" {said} ", fontsize=12,
+                        ha="right" if rx > xs[len(xs) // 2] else "left", va="bottom")
+            else:
+                ax.text(1.0, 1.0, f"{said}, {'after' if res > dates[-1] else 'before'} "
+                        "this replay", transform=ax.transAxes, fontsize=12, ha="right",
+                        va="bottom")
+            first = (f"first 'likely' on {post_mortem.first_likely:%d %b %Y}"
+                     if post_mortem.first_likely else "never above 55 %")
+            sub += (f"\nAgainst the outcome ({case.labels[post_mortem.truth]}): mean Brier score "
+                    f"{post_mortem.mean_brier:.3f} to resolution (0 best, 2 worst); truth {first}.")
+        if evenly:
+            step = max(1, -(-len(dates) // 10))
+            ax.set_xticks(xs[::step], [f"{d:%d %b\n%Y}" for d in dates[::step]], fontsize=11)
+            ax.set_xlim(xs[0] - 0.5, xs[-1] + 0.5)
+            ax.set_xlabel("Date of evidence (one step per date with new reports; not to scale)")
+        else:
+            import matplotlib.dates as mdates
+
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+            ax.set_xlabel("Date of evidence")
+        first_date, last_date = dates[0], dates[-1]
+        default = (f"{case.labels[lead]} has led since {_lead_since(result):%d %b %Y}"
+                   if _lead_since(result) else f"{case.labels[lead]} leads at the end")
+        set_titles(fig, ax, title or default, sub, own)
+        if own:
+            add_footer(fig, case, note=f"replay {first_date.isoformat()} to "
+                       f"{last_date.isoformat()}")
+    return fig
+
+
+def _lead_since(result) -> dt.date | None:
+    """First date from which the final leader led, strictly, without interruption."""
+    leading = list(result.leading_by_date)
+    dates = list(result.weights.index)
+    if not leading or leading[-1] != result.leading:
+        return None
+    start = len(leading) - 1
+    while start > 0 and leading[start - 1] == result.leading:
+        start -= 1
+    return dates[start]
+
+
+def _place_clear(ax, text, curves) -> None:
+    """Move a text box to the candidate spot of the axes that covers the fewest data points.
+
+    ``curves`` are (n, 2) arrays in data coordinates; they are densified so that a box lying
+    across a segment between two points still counts as covering it.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    pts = []
+    for c in curves:
+        for (x0, y0), (x1, y1) in zip(c[:-1], c[1:], strict=True):
+            t = np.linspace(0, 1, 12)
+            pts.append(np.c_[x0 + t * (x1 - x0), y0 + t * (y1 - y0)])
+    pts = ax.transData.transform(np.vstack(pts)) if pts else np.empty((0, 2))
+    best, best_cost = None, np.inf
+    for xa, ha in ((0.985, "right"), (0.015, "left"), (0.5, "center")):
+        for ya, va in ((0.97, "top"), (0.5, "center"), (0.04, "bottom"), (0.75, "center"),
+                       (0.25, "center")):
+            text.set_position((xa, ya))
+            text.set_ha(ha)
+            text.set_va(va)
+            text.draw(renderer)
+            bb = text.get_bbox_patch().get_window_extent(renderer)
+            inside = ((pts[:, 0] >= bb.x0) & (pts[:, 0] <= bb.x1) & (pts[:, 1] >= bb.y0)
+                      & (pts[:, 1] <= bb.y1)).sum()
+            cost = inside + (0 if ax.bbox.contains(bb.x0, bb.y0) and
+                             ax.bbox.contains(bb.x1, bb.y1) else 1e6)
+            if cost < best_cost:
+                best, best_cost = (xa, ya, ha, va), cost
+    xa, ya, ha, va = best
+    text.set_position((xa, ya))
+    text.set_ha(ha)
+    text.set_va(va)
+
+
+def _spread(values, gap: float, low: float = -3.0, high: float = 105.0) -> list[float]:
+    """Positions near ``values`` at least ``gap`` apart and within [low, high], order kept."""
+    order = np.argsort(values, kind="stable")
+    out = np.asarray(values, dtype=float).copy()
+    last = -np.inf
+    for i in order:
+        out[i] = max(out[i], last + gap)
+        last = out[i]
+    over = out[order[-1]] - high if len(out) else 0
+    if over > 0:
+        out -= over
+    return [float(max(v, low)) for v in out]
+
+
+# ---------------------------------------------------------------------------- flip points
+def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
+    """Which hypothesis leads as each source's reliability (or motive) runs over [0, 1].
+
+    One strip per source: coloured and hatched by the leading hypothesis (point model, other
+    sources at their mean), the current value marked, each flip point labelled.
+
+    Parameters
+    ----------
+    points : sequence of achlab.engines.sensitivity.FlipPoint
+        Usually ``flip_points(case, "reliability")``.
+    case : Case
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    from matplotlib.patches import Patch
+
+    ids = list(case.hypothesis_ids)
+    points = [p for p in points if p.n_items > 0]
+    params = sorted({p.parameter for p in points})
+    with styled():
+        fig, ax, own = _axes(ax, {"left": 0.26, "right": 0.96, "top": 0.74})
+        y = np.arange(len(points))[::-1]
+        used = set()
+        for yy, p in zip(y, points, strict=True):
+            edges = [0.0, *[f.value for f in p.flips], 1.0]
+            leaders = ([p.flips[0].below, *[f.above for f in p.flips]] if p.flips
+                       else [p.leading])
+            for lo, hi, h in zip(edges[:-1], edges[1:], leaders, strict=True):
+                n = ids.index(h)
+                used.add(n)
+                ax.barh(yy, 100 * (hi - lo), left=100 * lo, height=0.55, color=colour_of(n),
+                        hatch=hatch_of(n), edgecolor="#333333", linewidth=0.6)
+            for f in p.flips:
+                ax.text(100 * f.value, yy + 0.33, f"{f.value:.2f}", ha="center", va="bottom",
+                        fontsize=12, fontweight="bold")
+            ax.plot(100 * p.current, yy, marker="v", ms=13, color="#222222",
+                    markeredgecolor="white", ls="none", zorder=5)
+        names = [f"{short_name(case, p.source_id)}"
+                 + ("" if len(params) == 1 else f" ({p.parameter})") for p in points]
+        ax.set_yticks(y, names, fontsize=13)
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-0.7, len(points) - 0.2)
+        what = params[0] if len(params) == 1 else "reliability or motive"
+        ax.set_xlabel(f"Source {what}, %   (\u25bc current value; numbers: flip points)")
+        handles = [Patch(facecolor=colour_of(n), hatch=hatch_of(n), edgecolor="#333333",
+                         label=f"{case.labels[ids[n]]} leads") for n in sorted(used)]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),
+                  ncols=len(handles), fontsize=13)
+        flipping = [p for p in points if p.flips]
+        lead_label = case.labels[points[0].leading] if points else ""
+        if not points:
+            default = "No source has a report"
+        elif not flipping:
+            default = f"{lead_label} leads whatever any one source's {what}"
+        else:
+            p = min(flipping, key=lambda q: abs(q.nearest.value - q.current))
+            side = "below" if p.nearest.value < p.current else "above"
+            name = short_name(case, p.source_id)
+            default = (f"One flip point: {name} {p.parameter} {side} {p.nearest.value:.2f}"
+                       if len(flipping) == 1 else
+                       f"{len(flipping)} sources can flip the lead; nearest: {name}")
+        sub = (f"Leading hypothesis as one source's {what} runs from 0 to 1, every other "
+               "source at its mean reliability (point model)")
+        said = [f"{short_name(case, p.source_id)} {p.parameter} "
+                f"{'below' if p.nearest.value < p.current else 'above'} {p.nearest.value:.3f}: "
+                f"{case.labels[p.rival]} leads" for p in flipping[:2]]
+        if said:
+            sub += "\n" + "; ".join(said) + ("; \u2026" if len(flipping) > 2 else "")
+        set_titles(fig, ax, title or default, sub, own)
+        if own:
+            add_footer(fig, case, note="flip points solved by root-finding")
+    return fig
