@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from achlab import paths, pipeline
 from achlab.loading import load_scenario
 
@@ -118,7 +119,8 @@ def test_notebook_opens_with_a_markdown_cell_saying_what_it_does(path):
 def test_parameters_cell_sets_only_run_parameters(path):
     nb = read(path)
     names = assigned_names(parameters_cell(nb).source)
-    assert set(names) <= ALLOWED_PARAMETERS, f"unexpected parameters {set(names) - ALLOWED_PARAMETERS}"
+    unexpected = set(names) - ALLOWED_PARAMETERS
+    assert not unexpected, f"unexpected parameters {sorted(unexpected)}"
     assert len(names) == len(set(names)), "a parameter is assigned twice"
     cross = nb.metadata.get("achlab", {}).get("scope") == pipeline.CROSS_SCENARIO
     wanted = {"scenarios" if cross else "scenario", "seed", "draws", "tune", "chains"}

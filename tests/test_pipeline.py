@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
+
 from achlab import cli, paths, pipeline
 from achlab.loading import load_scenario
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from achlab import paths
 from achlab.engines.exact import exact_weights
 from achlab.loading import load_scenario

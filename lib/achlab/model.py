@@ -167,6 +167,7 @@ class CaseArrays:
     likelihood: np.ndarray  # (N, K) p_ik
     cred_factor: np.ndarray  # (N,) c_i
     motive: np.ndarray  # (N,) a_i
+    own_motive: np.ndarray  # (N,) bool: the item sets its own motive (not the source's)
     item_source: np.ndarray  # (N,) index into sources
     rel_mean: np.ndarray  # (S,)
     rel_alpha: np.ndarray  # (S,) nan for point reliabilities
@@ -334,6 +335,7 @@ def _build_arrays(case: Case) -> CaseArrays:
         cred_factor=np.array([item.cred_factor for item, _ in kept], dtype=float),
         motive=np.array([motive[item.source_id] if item.motive is None else item.motive
                          for item, _ in kept], dtype=float),
+        own_motive=np.array([item.motive is not None for item, _ in kept], dtype=bool),
         item_source=np.array([src_index[item.source_id] for item, _ in kept], dtype=int),
         rel_mean=np.array([r.mean for r in rels], dtype=float),
         rel_alpha=np.array([np.nan if r.is_point else r.alpha for r in rels], dtype=float),

@@ -27,11 +27,13 @@ reading, on the log-odds scale, of a likelihood the cell shares::
     sigma_j   ~ HalfNormal(1)                                         per analyst j
     logit(scale[vote_jc]) ~ Normal(shared_c, sqrt(sigma_j**2 + 0.4**2))
 
-The ``0.4`` is the rounding noise of a rating (``rounding_sd``): without it an analyst who never
-disagrees with anyone could have ``sigma_j -> 0`` and the posterior would be improper. So an analyst who often disagrees with the others (large ``sigma_j``) counts for less everywhere.
-The pooled likelihood of a cell is the posterior mean of ``inv_logit(shared_c)``; the weights
-come from the exact engine on those likelihoods (``NA`` where the ``NA`` votes outnumber the
-rated ones, as in the consensus).
+An analyst who often disagrees with the others (large ``sigma_j``) counts for less everywhere.
+The ``0.4`` is the rounding noise of a rating (``rounding_sd``), our addition to the plain model:
+without it an analyst who never disagrees with anyone could have ``sigma_j -> 0`` with the shared
+values sitting on that analyst's readings, the posterior would be improper and the sampler would
+get stuck (``rounding_sd=0`` gives the plain model). The pooled likelihood of a cell is the
+posterior mean of ``inv_logit(shared_c)``; the weights come from the exact engine on those
+likelihoods (``NA`` where the ``NA`` votes outnumber the rated ones, as in the consensus).
 
 Engines compute on a :class:`~achlab.model.Case` and a mapping
 ``{analyst: {evidence_id: {hypothesis_id: rating}}}``; they never read files

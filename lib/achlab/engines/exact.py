@@ -170,10 +170,10 @@ def exact_weights(case: Case, rho: np.ndarray | None = None) -> Weights:
 
 
 # ---------------------------------------------------------------------------- sweeps
-def _sweep_numpy(log_prior, p, c, src, rho, motive):
+def _sweep_numpy(log_prior, p, c, src, rho, motive, item_motive, own):
     """Reference implementation of :func:`sweep_log_posterior` in numpy."""
     rho_items = rho[:, src] * c  # (R, N)
-    a_items = motive[:, src]  # (R, N)
+    a_items = np.where(own, item_motive, motive[:, src])  # (R, N)
     r = rho_items[..., None]
     with np.errstate(divide="ignore"):
         logf = np.log(r * p + (1.0 - r) * a_items[..., None])
@@ -187,7 +187,7 @@ def _make_kernel():
         return None
 
     @numba.njit(parallel=True, cache=True, fastmath=False)
-    def kernel(log_prior, p, c, src, rho, motive):  # pragma: no cover - compiled
+    def kernel(log_prior, p, c, src, rho, motive, item_motive, own):  # pragma: no cover
         r_count, k_count, n_count = rho.shape[0], p.shape[1], p.shape[0]
         out = np.empty((r_count, k_count))
         for r in numba.prange(r_count):
@@ -195,7 +195,8 @@ def _make_kernel():
                 acc = log_prior[k]
                 for i in range(n_count):
                     w = rho[r, src[i]] * c[i]
-                    acc += np.log(w * p[i, k] + (1.0 - w) * motive[r, src[i]])
+                    a = item_motive[i] if own[i] else motive[r, src[i]]
+                    acc += np.log(w * p[i, k] + (1.0 - w) * a)
                 out[r, k] = acc
         return out
 
@@ -215,7 +216,8 @@ def sweep_log_posterior(case: Case, rho: np.ndarray, motive: np.ndarray | None =
     rho : array (R, S)
         One row of source reliabilities per setting (order of ``case.sources``).
     motive : array (R, S), optional
-        Source motives per setting; default each source's own.
+        Source motives per setting; default each source's own. An item that sets its own
+        motive keeps it.
     engine : {"compiled", "numpy"}
         A parallel compiled loop (default) or plain numpy.
 
@@ -238,7 +240,7 @@ def sweep_log_posterior(case: Case, rho: np.ndarray, motive: np.ndarray | None =
     if np.any((motive < 0) | (motive > 1)) or np.isnan(motive).any():
         raise ValueError("every motive must be in [0, 1]")
     args = (arr.log_prior, arr.likelihood, arr.cred_factor, arr.item_source,
-            np.ascontiguousarray(rho), motive)
+            np.ascontiguousarray(rho), motive, arr.motive, arr.own_motive)
     if engine == "compiled":
         if _KERNEL is None:
             _KERNEL = _make_kernel()

@@ -79,9 +79,8 @@ def point_log_posterior(case: Case, rho: np.ndarray, motive: np.ndarray | None =
                         ) -> np.ndarray:
     """Unnormalised log posterior of the point model for many settings at once.
 
-    Uses the compiled :func:`~achlab.engines.exact.sweep_log_posterior` when no item sets its
-    own motive; otherwise the same formula in numpy, where such items keep their own motive
-    (the compiled sweep applies the source's motive to every item).
+    The compiled :func:`~achlab.engines.exact.sweep_log_posterior`; items that set their own
+    motive keep it.
 
     Parameters
     ----------
@@ -95,26 +94,7 @@ def point_log_posterior(case: Case, rho: np.ndarray, motive: np.ndarray | None =
     -------
     array (R, K)
     """
-    own = _own_motive_mask(case)
-    if not own.any():
-        return sweep_log_posterior(case, rho, motive)
-    arr = case.arrays()
-    rho = np.atleast_2d(np.asarray(rho, dtype=float))
-    if rho.shape[1] != len(arr.source_ids):
-        raise ValueError(f"rho must have one column per source ({len(arr.source_ids)})")
-    if motive is None:
-        motive = source_motives(case)
-    motive = np.broadcast_to(np.asarray(motive, dtype=float), rho.shape)
-    for name, values in (("reliability", rho), ("motive", motive)):
-        if np.isnan(values).any() or np.any((values < 0) | (values > 1)):
-            raise ValueError(f"every {name} must be in [0, 1]")
-    a = np.where(own, arr.motive, motive[:, arr.item_source])  # (R, N)
-    rho_items = rho[:, arr.item_source] * arr.cred_factor  # (R, N)
-    with np.errstate(divide="ignore"):
-        r = rho_items[..., None]
-        logf = np.log(r * arr.likelihood + (1.0 - r) * a[..., None])
-    return arr.log_prior + logf.sum(axis=1)
-
+    return sweep_log_posterior(case, rho, motive)
 
 def normalise_rows(log_post: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Weights per row, and which rows are possible at all.
