@@ -213,7 +213,7 @@ def _least_contradicted_cuba() -> str:
     from achlab.engines.classic import heuer_scores
 
     lead = heuer_scores(_case(CUBA).up_to(dt.date(1962, 10, 10))).least_contradicted
-    return {"offensive": "a", "defensive": "b", "none": "c"}[lead]
+    return next(k for k, v in _CONTRADICTED.items() if v == lead)
 
 
 def _words_nk() -> str:
@@ -280,6 +280,7 @@ _CIRCULAR_CUBA = {"a": "E01", "b": "E02", "c": "E04", "d": "E09"}
 _ICD_WORDS = {"a": "very unlikely", "b": "unlikely", "c": "roughly even chance",
               "d": "likely", "e": "very likely", "f": "almost certain"}
 _BANDS = {"a": "consensus", "b": "mild", "c": "large", "d": "extreme"}
+_CONTRADICTED = {"a": "offensive", "b": "defensive", "c": "none"}
 
 
 def _why_unpacking(ref: float) -> str:
@@ -338,8 +339,8 @@ def _why_least_contradicted(ref: str) -> str:
     w = {h: _weight(case, h) for h in case.hypothesis_ids}
     return ("Weighted inconsistency to 10 Oct 1962: "
             + ", ".join(f"{h} {s[h]:.2f}" for h in case.hypothesis_ids)
-            + f". '{ref}' is least contradicted (nothing is rated I or II against it), yet the "
-            "Bayesian weights are close to even ("
+            + f". '{_CONTRADICTED[ref]}' is least contradicted (nothing is rated I or II "
+            "against it), yet the Bayesian weights are ("
             + ", ".join(f"{h} {w[h]:.0%}" for h in case.hypothesis_ids)
             + "): the classic score counts only inconsistencies, while items rated C against N "
             "(E08, E11 for 'defensive') also move the odds.")
@@ -622,7 +623,7 @@ _register(Question(
            "nearest zero (PARC ACH 2.0: I counts 1, II counts 2, weighted by credibility and "
            "relevance)?",
     kind="choice",
-    options={"a": "offensive", "b": "defensive", "c": "none"},
+    options=_CONTRADICTED,
     reference=_least_contradicted_cuba,
     why=_why_least_contradicted,
     hints={"c": "'None' is contradicted by every photograph of new weapons."}))

@@ -96,7 +96,10 @@ def plot_consensus(result: ConsensusResult, case: Case, ax=None, title: str | No
                         f"{_votes_text(cell.votes)}\nsd {cell.disagreement:.2f}",
                         ha="left", va="center", fontsize=small, color=colour, linespacing=1.15)
         ax.set_xlim(0, len(ids))
-        ax.set_ylim(rows, 0)
+        ax.set_ylim(max(rows, 1), 0)
+        if not rows:
+            ax.text(len(ids) / 2, 0.5, "No analyst rated any cell of this case", ha="center",
+                    va="center", fontsize=16, color="#444444")
         ax.set_xticks(np.arange(len(ids)) + 0.5,
                       [textwrap.fill(case.labels[h], 22) for h in ids], fontsize=14)
         ax.xaxis.tick_top()
