@@ -21,6 +21,7 @@ import sys
 import time
 
 import numpy as np
+
 from achlab.engines.exact import exact_weights, sweep_weights
 from achlab.model import Case, EvidenceItem, Hypothesis, Reliability, Source
 from achlab.scales import DEFAULT_RATING_SCALE, Scales

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+
 from achlab.model import Case, EvidenceItem, Hypothesis, Reliability, Source
 from achlab.scales import CODE_TO_PARC, DEFAULT_MOTIVE, Scales
 

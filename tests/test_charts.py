@@ -7,6 +7,7 @@ import struct
 
 import matplotlib.pyplot as plt
 import pytest
+
 from achlab import paths
 from achlab.charts import (
     export_figure,
@@ -141,8 +142,9 @@ def test_footer_hash_changes_with_assumptions(cases):
 
 
 def test_deck_has_expected_slides(tmp_path):
-    from achlab.cli import main
     from pptx import Presentation
+
+    from achlab.cli import main
 
     deck = tmp_path / "deck.pptx"
     two = [str(SCENARIOS[0]), str(SCENARIOS[1])]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import make_case, make_item, make_source
+
 from achlab.engines.classic import heuer_rating, heuer_scores, item_diagnosticity
 from achlab.loading import load_case
 from achlab.scales import Scales
-from conftest import make_case, make_item, make_source
 
 R2 = math.sqrt(2)
 

@@ -12,14 +12,15 @@ import math
 
 import numpy as np
 import pytest
-from achlab.engines.exact import Weights, exact_weights, log_likelihood, sweep_weights
-from achlab.model import Reliability
-from achlab.scales import DEFAULT_RATING_SCALE
 from conftest import make_case, make_item, make_source
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import betaln
+
+from achlab.engines.exact import Weights, exact_weights, log_likelihood, sweep_weights
+from achlab.model import Reliability
+from achlab.scales import DEFAULT_RATING_SCALE
 
 PROPERTY = settings(max_examples=50, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from achlab.language import estimative_word, headline, percent
 
 ICD_WORDS = ("almost no chance", "very unlikely", "unlikely", "roughly even chance", "likely",

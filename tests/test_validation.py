@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ToyCase, replace_line, tree_digest
+
 from achlab.cli import main
 from achlab.language import estimative_word
-from conftest import ToyCase, replace_line, tree_digest
 
 PROBLEM_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$")
 
