@@ -114,7 +114,8 @@ def browser(tmp_path_factory):
     with sync_playwright() as pw:
         # A fresh profile each session (Playwright passes it as --user-data-dir).
         context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS,
+            viewport={"width": 1500, "height": 1100})
         try:
             yield context
         finally:
@@ -128,13 +129,15 @@ def _weights_text(page) -> list[str]:
 @pytest.fixture(scope="module")
 def panel_page(lab, browser, artifacts):
     """02_bayesian_weights opened in JupyterLab with every cell run and the kernel idle."""
-    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page = browser.new_page()
     page.goto(f"{lab['url']}/lab/tree/02_bayesian_weights.ipynb?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands"
-                           " .hasCommand('notebook:run-all-cells')", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=120_000, state="attached")
+    # The notebook is the current widget and its kernel is connected and idle.
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " const k = w && w.sessionContext && w.sessionContext.session"
+        " && w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }",
+        timeout=120_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_selector(".achlab-panel .achlab-weight", timeout=180_000)
     page.wait_for_function(

@@ -12,11 +12,14 @@ executed: no failures, no absolute paths of this machine in any output, no progr
 from __future__ import annotations
 
 import ast
+import fcntl
 import json
 import os
+import pickle
 import re
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import pytest
@@ -147,16 +150,46 @@ def test_the_comparison_notebook_runs_across_scenarios():
 
 
 # ---------------------------------------------------------------------------- executed notebooks
+class Executed(NamedTuple):
+    """What the session's run produced (picklable, to share it between xdist workers)."""
+
+    out: Path
+    failures: list[str]
+    per: list[str]  # per-scenario notebooks found when the run started
+    cross: list[str]  # cross-scenario notebooks found when the run started
+    scenarios: list[str]  # scenario names
+
+
+def _run_everything(out: Path) -> Executed:
+    per, cross = pipeline.notebooks()
+    files = paths.scenario_files()
+    report = pipeline.run(files, out=out, jobs=2, progress=False, **SIZES)
+    return Executed(report.out, [o.message for o in report.failures], [p.name for p in per],
+                    [p.name for p in cross], [load_scenario(f).name for f in files])
+
+
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory):
-    """Every notebook executed for every scenario file in ``scenarios/``, once per session."""
-    out = tmp_path_factory.mktemp("notebooks-run")
-    report = pipeline.run(paths.scenario_files(), out=out, jobs=2, progress=False, **SIZES)
-    return report
+def executed(tmp_path_factory) -> Executed:
+    """Every notebook executed for every scenario file in ``scenarios/``, once per session.
+
+    Under pytest-xdist each worker has its own session: the first worker to get here runs the
+    notebooks while holding a lock, the others wait and reuse its result.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _run_everything(tmp_path_factory.mktemp("notebooks-run"))
+    shared = tmp_path_factory.getbasetemp().parent  # one per test session, shared by workers
+    with open(shared / "notebooks-run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cached = shared / "notebooks-run.pickle"
+        if cached.is_file():
+            return pickle.loads(cached.read_bytes())
+        result = _run_everything(shared / "notebooks-run")
+        cached.write_bytes(pickle.dumps(result))
+        return result
 
 
-def _executed_files(report) -> list[Path]:
-    return sorted(report.out.rglob("*.ipynb"))
+def _executed_files(run: Executed) -> list[Path]:
+    return sorted(run.out.rglob("*.ipynb"))
 
 
 def _output_texts(nb) -> list[tuple[int, str, str]]:
@@ -179,21 +212,19 @@ def _output_texts(nb) -> list[tuple[int, str, str]]:
 
 @pytest.mark.slow
 def test_every_notebook_runs_for_every_scenario(executed):
-    messages = [o.message for o in executed.failures]
-    assert messages == [], "notebooks failed:\n" + "\n".join(messages)
+    assert executed.failures == [], "notebooks failed:\n" + "\n".join(executed.failures)
 
 
 @pytest.mark.slow
 def test_every_scenario_gets_every_notebook(executed):
-    per, cross = pipeline.notebooks()
-    for scenario in paths.scenario_files():
-        name = load_scenario(scenario).name
-        for nb in per:
-            assert (executed.out / name / nb.name).is_file(), f"{name}/{nb.name} missing"
-            assert (executed.out / name / nb.name).with_suffix(".html").is_file()
+    assert executed.scenarios and executed.per and executed.cross
+    for name in executed.scenarios:
+        for nb in executed.per:
+            assert (executed.out / name / nb).is_file(), f"{name}/{nb} missing"
+            assert (executed.out / name / nb).with_suffix(".html").is_file()
         assert (executed.out / name / "charts" / "weights.png").is_file()
-    for nb in cross:
-        assert (executed.out / "comparison" / nb.name).is_file()
+    for nb in executed.cross:
+        assert (executed.out / "comparison" / nb).is_file()
 
 
 @pytest.mark.slow

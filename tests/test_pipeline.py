@@ -3,6 +3,7 @@ with scenario, notebook and cell while the other scenarios still run."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -45,56 +46,43 @@ def _resolve(base: Path, link: str) -> Path:
     return (base / unquote(parsed.path)).resolve()
 
 
-@pytest.fixture(scope="module")
-def cli_run(tmp_path_factory):
-    """``achlab run`` on two scenarios into a temporary folder."""
-    out = tmp_path_factory.mktemp("cli-run")
+@pytest.mark.slow
+def test_run_on_two_scenarios_writes_notebooks_charts_and_index(tmp_path):
+    # One test, not several sharing a fixture: under pytest-xdist a shared fixture would run
+    # once per worker.
+    out = tmp_path / "out"
     scenarios = [paths.scenarios_dir() / name for name in TWO]
-    code = cli.main(["run", *map(str, scenarios), "--out", str(out), "--draws", "300",
-                     "--tune", "300", "--chains", "2", "--no-progress"])
-    return code, out, [load_scenario(s).name for s in scenarios]
-
-
-@pytest.mark.slow
-def test_run_exits_zero(cli_run):
-    code, _, _ = cli_run
-    assert code == 0
-
-
-@pytest.mark.slow
-def test_run_writes_every_notebook_with_an_html_copy(cli_run):
-    _, out, names = cli_run
+    names = [load_scenario(s).name for s in scenarios]
     per, cross = pipeline.notebooks()
     assert per and cross
+    code = cli.main(["run", *map(str, scenarios), "--out", str(out), "--draws", "300",
+                     "--tune", "300", "--chains", "2", "--no-progress"])
+    assert code == 0
+
+    # Every per-scenario notebook, executed, with an HTML copy; the comparison once.
     for name in names:
         for nb in per:
             assert (out / name / nb.name).is_file(), f"{name}/{nb.name} missing"
             assert (out / name / nb.name).with_suffix(".html").is_file()
     for nb in cross:
-        assert (out / "comparison" / nb.name).is_file()
+        assert (out / "comparison" / nb.name).is_file(), f"comparison/{nb.name} missing"
         assert (out / "comparison" / nb.name).with_suffix(".html").is_file()
     assert (out / "comparison" / "04_scenario_comparison.ipynb").is_file()
     assert (out / "comparison" / "04_scenario_comparison.html").is_file()
 
-
-@pytest.mark.slow
-def test_run_exports_the_weights_chart_of_every_scenario(cli_run):
-    _, out, names = cli_run
+    # The weights chart of every scenario (the index page shows it) and the comparison chart.
     for name in names:
         chart = out / name / "charts" / "weights.png"
         assert chart.is_file() and chart.stat().st_size > 10_000, f"{chart} missing or empty"
     assert (out / "comparison" / "charts" / "comparison.png").is_file()
 
-
-@pytest.mark.slow
-def test_index_links_every_html_file_and_every_link_resolves(cli_run):
-    _, out, _ = cli_run
+    # The index links every HTML copy, and every link and image resolves to a file.
     index = out / "index.html"
     assert index.is_file()
     links = _links(index)
-    targets = {_resolve(out, href) for href in links.hrefs}
     for link in links.hrefs + links.srcs:
         assert _resolve(out, link).is_file(), f"index.html links {link}, which does not exist"
+    targets = {_resolve(out, href) for href in links.hrefs}
     pages = {p.resolve() for p in out.rglob("*.html") if p != index}
     assert pages, "no HTML copies written"
     assert pages <= targets, f"not linked from index.html: {sorted(map(str, pages - targets))}"
@@ -148,10 +136,13 @@ def test_a_failing_notebook_is_reported_and_the_other_scenario_still_runs(tmp_pa
     assert "scenario broken-copy" in failure.message
     assert "notebook 01_broken.ipynb" in failure.message
     assert "RuntimeError: this scenario copy is broken on purpose" in failure.message
-    # The cell named in the message is the one that raised, in the executed copy.
-    cell = int(failure.message.split(", cell ")[1].split()[0].rstrip(":"))
+    # The cell named in the message ("cell 4 (execution count 4)") is the one that raised: its
+    # execution count is the "In [4]" of the executed copy that papermill points to.
+    assert re.search(r", cell \d+ \(execution count \d+\):", failure.message), failure.message
+    count = int(re.search(r"execution count (\d+)", failure.message).group(1))
     executed = nbformat.read(out / "broken-copy" / "01_broken.ipynb", as_version=4)
-    assert "raise RuntimeError" in executed.cells[cell].source
+    raised = [c for c in executed.cells if c.get("execution_count") == count]
+    assert len(raised) == 1 and "raise RuntimeError" in raised[0].source
 
     ok = [o for o in report.outcomes if o.ok]
     assert [o.task.scenario for o in ok] == ["baseline"]

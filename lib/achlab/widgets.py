@@ -150,9 +150,10 @@ class ReliabilityPanel:
             rel.observe(self._on_change(s.id, "reliability"), names="value")
             mot.observe(self._on_change(s.id, "motive"), names="value")
             self.rel_sliders[s.id], self.motive_sliders[s.id] = rel, mot
-            label = w.HTML(f'<div style="width:230px" title="{html.escape(s.notes)}">'
-                           f"<b>{html.escape(s.name)}</b><br><small>{s.id}, prior "
-                           f"{html.escape(s.reliability.describe())}</small></div>")
+            label = w.HTML(f'<div style="width:300px;line-height:1.25" '
+                           f'title="{html.escape(s.notes)}"><b>{html.escape(s.name)}</b><br>'
+                           f"<small>{s.id}, prior {html.escape(s.reliability.describe())}"
+                           "</small></div>", layout=w.Layout(width="310px"))
             rows.append(w.HBox([label, rel, mot]))
         self.output = w.HTML()
         self.name = w.Text(value=f"{case.name}-adjusted", description="new scenario name",
@@ -188,9 +189,17 @@ class ReliabilityPanel:
     def refresh(self) -> Weights:
         """Recompute and redraw the weights; returns them."""
         weights = weights_for(self.case, self.reliabilities, self.motives)
-        self.output.value = weights_html(self.case, weights)
+        self.output.value = weights_html(self.case, weights) + self._changes_html()
         self.weights = weights
         return weights
+
+    def _changes_html(self) -> str:
+        """One line naming what the analyst changed (a moved reliability becomes fixed)."""
+        parts = [f"{sid} reliability fixed at {v:.2f}" for sid, v in self.reliabilities.items()]
+        parts += [f"{sid} motive {v:.2f}" for sid, v in self.motives.items()]
+        text = "; ".join(parts) if parts else "none: the scenario's own reliabilities and motives"
+        return (f'<div class="achlab-changes" style="font-size:13px;color:#444;margin-top:4px">'
+                f"Changed: {html.escape(text)}</div>")
 
     def reset(self) -> None:
         """Back to the scenario's own settings."""
