@@ -64,13 +64,26 @@ def estimative_word(probability: float, yardstick: str = "icd203") -> str:
     return YARDSTICKS[yardstick][-1][1]
 
 
+#: Band edges (in %) where a rounded whole number could contradict the word beside it.
+_EDGES = {5, 20, 45, 55, 80, 95}
+
+
 def percent(probability: float) -> str:
-    """Format a probability as a whole percentage, keeping '<1 %' and '>99 %' honest."""
+    """Format a probability as a whole percentage, keeping '<1 %' and '>99 %' honest.
+
+    Near a band edge one decimal is kept, so that the number never contradicts its word
+    (0.049 is "almost no chance (4.9 %)", not "(5 %)").
+    """
     p = 100.0 * float(probability)
     if 0 < p < 0.5:
         return "<1 %"
     if 99.5 <= p < 100:
         return ">99 %"
+    whole = round(p)
+    if whole in _EDGES and abs(p - whole) > 1e-9:
+        for digits in (1, 2, 3):
+            if round(p, digits) != whole:
+                return f"{p:.{digits}f} %"
     return f"{p:.0f} %"
 
 

@@ -79,7 +79,8 @@ def load_analysts(case: Case | str | Path, data_dir: Path | None = None,
     ----------
     case : Case, str or Path
         A loaded case, a case id (looked up in ``data_dir``) or a case folder. A case id or folder
-        is loaded (and validated) first.
+        is loaded (and validated) first. For a loaded case (a scenario may cut items), ids are
+        checked against the whole case and only the items the given case holds are returned.
     data_dir : Path, optional
         The data folder (default: the project's ``data/``).
     folder : str or Path, optional
@@ -96,9 +97,13 @@ def load_analysts(case: Case | str | Path, data_dir: Path | None = None,
         If the case is invalid, the folder is missing or holds no ``.csv`` file, or any file has
         problems (all of them reported, located).
     """
+    keep = None
     if isinstance(case, Case):
-        loaded = case
         base = case_dir(case.id, data_dir)
+        # Check ids against the whole case, so that an item after a scenario's cut-off is not
+        # reported as unknown; then keep only the items this case holds.
+        loaded = load_case(base) if (base / "case.yaml").is_file() else case
+        keep = {e.id for e in case.evidence}
     else:
         given = Path(case)
         base = given if given.is_dir() else case_dir(str(case), data_dir)
@@ -125,6 +130,9 @@ def load_analysts(case: Case | str | Path, data_dir: Path | None = None,
         out[name] = _read(path, loaded, problems)
     if problems:
         raise InputError(problems)
+    if keep is not None:
+        out = {name: {eid: cells for eid, cells in ratings.items() if eid in keep}
+               for name, ratings in out.items()}
     return out
 
 

@@ -147,7 +147,8 @@ def execute(task: Task, workdir: Path) -> Outcome:
     try:
         pm.execute_notebook(str(source), str(task.output), parameters=task.parameters,
                             kernel_name="python3", progress_bar=False, log_output=False,
-                            cwd=str(task.output.parent))
+                            cwd=str(task.output.parent),
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except Exception as exc:  # noqa: BLE001 - reported, and the other scenarios go on
         return Outcome(task, False, _failure_message(task, exc), _html(task.output))
     return Outcome(task, True, "", _html(task.output))

@@ -127,8 +127,9 @@ class Question:
         elif self.kind == "rating":
             lines.append("  Answer with a rating: " + " ".join(RATING_ANSWERS))
         elif self.probability:
+            pts = 100 * self.tolerance
             lines.append(f"  Answer with a probability (0.62, '62 %'), within "
-                         f"{100 * self.tolerance:g} points.")
+                         f"{pts:g} point{'' if pts == 1 else 's'}.")
         else:
             lines.append("  Answer with a number." if self.tolerance == 0 else
                          f"  Answer with a number, within {self.tolerance:g}.")
@@ -299,9 +300,10 @@ def _why_linchpin(ref: float) -> str:
     with_it = _weight(case, "combat")
     return (f"On the evidence to 18 Oct 2024 combat has {with_it:.1%}; without E05 (the NIS "
             f"report of special forces shipped to Vladivostok) it drops to {ref:.1%}. One report "
-            "carries a large share of the conclusion: a linchpin to check first (Heuer step 6) - "
-            "who saw the ships, could the imagery be misread, is it independent of Seoul's other "
-            "claims?")
+            "carries a large share of the conclusion, so check it first (Heuer step 6) - who saw "
+            "the ships, could the imagery be misread, is it independent of Seoul's other claims? "
+            "(In achlab's sensitivity tables a *linchpin* is stricter: an item whose removal "
+            "changes which hypothesis leads.)")
 
 
 def _why_cuba_weight(ref: float) -> str:
@@ -326,9 +328,17 @@ def _why_counted(ref: float) -> str:
 def _why_words(ref: str) -> str:
     case = _case(NK).up_to(dt.date(2024, 10, 8))
     w = _weight(case, "combat")
-    return (f"Combat has {w:.1%} on the evidence to 8 Oct 2024; ICD 203 calls 80-95 % 'very "
-            "likely' (55-80 % 'likely'). Report the word and the number together, and say what "
-            "would change it.")
+    from achlab.language import ICD203, estimative_word
+
+    word = estimative_word(w)
+    lower = 0.0
+    for edge, name, _ in ICD203:
+        if name == word:
+            band = f"{100 * lower:g}-{100 * edge:g} %"
+            break
+        lower = edge
+    return (f"Combat has {w:.1%} on the evidence to 8 Oct 2024; ICD 203 calls {band} "
+            f"'{word}'. Report the word and the number together, and say what would change it.")
 
 
 def _why_least_contradicted(ref: str) -> str:
@@ -746,6 +756,9 @@ def check_answer(question_id: str, answer) -> Feedback:
         For an unknown question id (the message lists the known ones).
     """
     q = _question(question_id)
+    if answer is None or (isinstance(answer, str) and not answer.strip()):
+        return Feedback(q.id, False, "No answer yet: set `answer` above and run the cell again."
+                        f"\n\n{q.text()}")
     ref = q.reference()
     why = q.why(ref)
     tail = f" (solution('{q.id}') shows the reference answer.)"

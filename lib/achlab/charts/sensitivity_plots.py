@@ -51,6 +51,48 @@ def _pct_range(lo: float, hi: float) -> str:
     return a if a == b else f"{a.replace(' %', '')}\u2013{b}"
 
 
+def _renderer(fig):
+    return fig.canvas.get_renderer()
+
+
+def _text_width(fig, text: str, fontsize: float, weight: str = "normal") -> float:
+    """Width in pixels of ``text`` (widest line) in the current font at ``fontsize``."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=fontsize, weight=weight)
+    renderer = _renderer(fig)
+    return max((renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
+                for line in text.split("\n")), default=0.0)
+
+
+def _wrap_to(fig, text: str, fontsize: float, width_px: float, weight: str = "normal") -> str:
+    """``text`` wrapped (paragraph by paragraph, never at hyphens) to fit ``width_px``."""
+    out = []
+    for para in text.split("\n"):
+        width = max(len(para), 1)
+        wrapped = para
+        while width > 20 and _text_width(fig, wrapped, fontsize, weight) > width_px:
+            width -= 4
+            wrapped = textwrap.fill(para, width, break_on_hyphens=False)
+        out.append(wrapped)
+    return "\n".join(out)
+
+
+def _overlaps(a, b, gap: float = 0.0) -> bool:
+    """Whether two display bounding boxes overlap (with ``gap`` pixels to spare)."""
+    return not (a.x1 + gap <= b.x0 or b.x1 + gap <= a.x0 or a.y1 + gap <= b.y0
+                or b.y1 + gap <= a.y0)
+
+
+def _title_block_bottom(fig) -> float:
+    """Lowest edge, as a fraction of the figure height, of the title block (texts in the top
+    quarter of the figure)."""
+    renderer = _renderer(fig)
+    bottoms = [t.get_window_extent(renderer).y0 for t in fig.texts
+               if t.get_position()[1] > 0.75 and t.get_text()]
+    return min(bottoms) / fig.bbox.height if bottoms else 1.0
+
+
 # ---------------------------------------------------------------------------- tornado
 def one_in(x: float) -> str:
     """A small probability as odds a briefer reads: ``"1 in 6.7 million"``."""
@@ -60,7 +102,7 @@ def one_in(x: float) -> str:
         r = float(f"{v:.2g}")
         return f"{r:,.0f}" if r >= 10 else f"{r:g}"
 
-    n = 1.0 / x
+    n = float(f"{1.0 / x:.2g}")  # rounded first: 1/1e-9 is 999,999,999.99..., i.e. 1 billion
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if n >= size:
             return f"1 in {sig2(n / size)} {word}"
@@ -119,7 +161,7 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
             ax.set_xscale("log")
             x0, x1 = min(ends) / 30, max(ends) * 80
             ax.set_xlim(x1, x0)  # inverted: further right = more weight on the lead
-            ax.xaxis.set_major_formatter(lambda v, _: one_in(v).replace(" in ", "/"))
+            _decade_ticks(ax, x0, x1)
             base_text = f"current: {one_in(result.base_others)}"
         else:
             base = 100 * result.base_weight
@@ -129,13 +171,16 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
             x0, x1 = max(0.0, min(lows) - 0.45 * span), min(100.0, max(highs) + 0.45 * span)
             ax.set_xlim(x0, x1)
             edges = _band_edges(case.yardstick)
+            bands = []
             for n, (edge, word) in enumerate(edges):
                 if x0 < 100 * edge < x1:
                     above = edges[n + 1][1] if n + 1 < len(edges) else _top_word(case.yardstick)
                     ax.axvline(100 * edge, color="#999999", lw=1, ls=":", zorder=0)
-                    ax.text(100 * edge, -0.75, f"{word} \u2190 \u2192 {above}", fontsize=11,
-                            color="#555555", ha="center", va="bottom",
-                            bbox={"fc": "white", "ec": "none", "pad": 1})
+                    bands.append(ax.text(100 * edge, -0.75, f"{word} \u2190 \u2192 {above}",
+                                         fontsize=11, color="#555555", ha="center",
+                                         va="bottom",
+                                         bbox={"fc": "white", "ec": "none", "pad": 1}))
+            _band_labels_inside(ax, bands, 100 * result.base_weight)
             base_text = f"current {percent(result.base_weight)}"
         ax.axvline(base, color="#222222", lw=1.5, ls="--", zorder=3)
         ax.set_ylim(-0.8, len(swings) - 0.2)
@@ -166,6 +211,51 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
         if own:
             add_footer(fig, case, note="tornado on point reliabilities")
     return fig
+
+
+def _band_labels_inside(ax, labels, base: float) -> None:
+    """Shift the band labels into the axes and hide any that would overlap one nearer the
+    current value (two yardstick edges close together on a narrow axis)."""
+    renderer = _renderer(ax.figure)
+    kept = []
+    for t in sorted(labels, key=lambda t: abs(t.get_position()[0] - base)):
+        bb = t.get_window_extent(renderer)
+        shift = max(ax.bbox.x0 + 2 - bb.x0, 0) - max(bb.x1 - (ax.bbox.x1 - 2), 0)
+        if shift:
+            x, y = t.get_position()
+            xd, yd = ax.transData.transform((x, y))
+            t.set_x(ax.transData.inverted().transform((xd + shift, yd))[0])
+            bb = t.get_window_extent(renderer)
+        if bb.width > ax.bbox.width - 4 or any(_overlaps(bb, k, gap=8) for k in kept):
+            t.set_visible(False)
+        else:
+            kept.append(bb)
+
+
+def _decade_ticks(ax, lo: float, hi: float) -> None:
+    """Major ticks on the log x axis every one, two, three... decades: the fewest decades apart
+    at which the labels (odds, ``1/10 million``) stay clear of each other; minor ticks every
+    decade."""
+    from matplotlib.ticker import FixedLocator, NullFormatter
+
+    k0, k1 = int(np.ceil(np.log10(lo) - 1e-9)), int(np.floor(np.log10(hi) + 1e-9))
+    decades = list(range(k0, k1 + 1))
+    ax.xaxis.set_minor_locator(FixedLocator([10.0 ** k for k in decades]))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_formatter(lambda v, _: one_in(v).replace(" in ", "/"))
+    renderer = _renderer(ax.figure)
+    labels = ax.xaxis.get_ticklabels()
+    em = (labels[0].get_fontsize() if labels else 14) * ax.figure.dpi / 72
+    for step in (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50, 100):
+        # multiples of the step, so that ticks fall on round odds (1/1 million, 1/100 million)
+        ticks = [10.0 ** k for k in decades if k % step == 0] or [10.0 ** decades[0]]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        boxes = sorted((t.get_window_extent(renderer) for t in ax.xaxis.get_ticklabels()
+                        if t.get_visible() and t.get_text()), key=lambda b: b.x0)
+        # at least 1.5 em between neighbours, so that each label reads as one
+        if all(not _overlaps(a, b, gap=1.5 * em)
+               for a, b in zip(boxes[:-1], boxes[1:], strict=True)):
+            return
 
 
 # ---------------------------------------------------------------------------- heat map
@@ -305,13 +395,15 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
                     ms=7 if is_lead else 5, zorder=4 if is_lead else 3)
             end = table[h].iloc[-1]
             tag = f"{case.labels[h]}{' (leads)' if is_lead else ''}: {percent(end)}"
-            ax.annotate(textwrap.fill(tag, 24), (xs[-1], 100 * end), xytext=(12, ends[n]),
+            ax.annotate(textwrap.fill(tag, 24, break_on_hyphens=False), (xs[-1], 100 * end),
+                        xytext=(12, ends[n]),
                         textcoords=("offset points", "data"), va="center", fontsize=13,
                         fontweight="bold" if is_lead else "normal", color=colour_of(n),
                         annotation_clip=False)
         ax.axhline(100 * LIKELY, color="#999999", lw=1, ls=":", zorder=1)
-        ax.text(xs[-1], 100 * LIKELY + 1, "above 55 %: likely", fontsize=11, color="#555555",
-                va="bottom", ha="right")
+        likely = ax.text(xs[-1], 100 * LIKELY + 1, "above 55 %: likely", fontsize=11,
+                         color="#555555", va="bottom", ha="right")
+        avoid = [likely]
         ax.set_ylim(-3, 108)
         ax.set_ylabel("Weight, %")
         lead_y = 100 * table[lead].to_numpy()
@@ -323,21 +415,15 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
             k = per_date.get(i, 0)
             per_date[i] = k + 1
             below = lead_y[i] > 85
-            ax.annotate(str(m + 1), (xs[i], lead_y[i]),
+            circle = ax.annotate(str(m + 1), (xs[i], lead_y[i]),
                         xytext=(20 * (k - (len(same) - 1) / 2), -17 if below else 17),
                         textcoords="offset points", ha="center", va="center", fontsize=11,
                         fontweight="bold", zorder=7,
                         bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#222222"})
+            avoid.append(circle)
             head = f"{m + 1}  {item}, {row['date']:%d %b %Y}: {100 * row['effect']:+.0f} pts. "
             lines.append(head + textwrap.shorten(str(row["summary"]), 78 - len(head),
                                                  placeholder="\u2026"))
-        if lines:
-            box = ax.text(0, 0, "Key items (change of the leading weight)\n" + "\n".join(lines),
-                          transform=ax.transAxes, fontsize=10.5, zorder=6, linespacing=1.35,
-                          multialignment="left",
-                          bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"})
-            curves = [np.c_[xs, 100 * table[h].to_numpy()] for h in ids]
-            _place_clear(ax, box, curves)
         sub = ("Exact weights with the evidence dated on or before each date; numbered: the items "
                "that moved the leading weight most.")
         if post_mortem is not None and post_mortem.resolution_date:
@@ -346,8 +432,9 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
             if dates[0] <= res <= dates[-1]:
                 rx = xpos(res)
                 ax.axvline(rx, color="#222222", lw=2, ls="-.", zorder=2)
-                ax.text(rx, 104, f" {said} ", fontsize=12,
-                        ha="right" if rx > xs[len(xs) // 2] else "left", va="bottom")
+                avoid.append(ax.text(rx, 104, f" {said} ", fontsize=12,
+                                     ha="right" if rx > xs[len(xs) // 2] else "left",
+                                     va="bottom"))
             else:
                 ax.text(1.0, 1.0, f"{said}, {'after' if res > dates[-1] else 'before'} "
                         "this replay", transform=ax.transAxes, fontsize=12, ha="right",
@@ -357,9 +444,31 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
             sub += (f"\nAgainst the outcome ({case.labels[post_mortem.truth]}): mean Brier score "
                     f"{post_mortem.mean_brier:.3f} to resolution (0 best, 2 worst); truth {first}.")
         if evenly:
+            ax.set_xlim(xs[0] - 0.5, xs[-1] + 0.5)
+        if lines:
+            box = ax.text(0, 0, "Key items (change of the leading weight)\n" + "\n".join(lines),
+                          transform=ax.transAxes, fontsize=10.5, zorder=6, linespacing=1.35,
+                          multialignment="left",
+                          bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"})
+            curves = [np.c_[xs, 100 * table[h].to_numpy()] for h in ids]
+            # the 'likely' label at the right end, or at the left if the box then hides less
+            renderer = _renderer(fig)
+            pts = _curve_pixels(ax, curves)
+            x_lo, x_hi = ax.get_xlim()
+            spots = ((xs[-1], "right"), (x_lo + 0.005 * (x_hi - x_lo), "left"))
+            costs = []
+            for x, ha in spots:
+                likely.set_x(x)
+                likely.set_ha(ha)
+                costs.append(_place_clear(ax, box, curves, avoid)
+                             + _covered(pts, likely.get_window_extent(renderer)))
+            x, ha = spots[0] if costs[0] <= costs[1] else spots[1]
+            likely.set_x(x)
+            likely.set_ha(ha)
+            _place_clear(ax, box, curves, avoid)
+        if evenly:
             step = max(1, -(-len(dates) // 10))
             ax.set_xticks(xs[::step], [f"{d:%d %b\n%Y}" for d in dates[::step]], fontsize=11)
-            ax.set_xlim(xs[0] - 0.5, xs[-1] + 0.5)
             ax.set_xlabel("Date of evidence (one step per date with new reports; not to scale)")
         else:
             import matplotlib.dates as mdates
@@ -388,20 +497,35 @@ def _lead_since(result) -> dt.date | None:
     return dates[start]
 
 
-def _place_clear(ax, text, curves) -> None:
-    """Move a text box to the candidate spot of the axes that covers the fewest data points.
-
-    ``curves`` are (n, 2) arrays in data coordinates; they are densified so that a box lying
-    across a segment between two points still counts as covering it.
-    """
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+def _curve_pixels(ax, curves) -> np.ndarray:
+    """Points along ``curves`` ((n, 2) arrays in data coordinates), densified so that a box
+    lying across a segment between two points still counts as covering it, in pixels."""
+    ax.get_xlim(), ax.get_ylim()  # settle pending autoscaling before mapping data to pixels
     pts = []
     for c in curves:
         for (x0, y0), (x1, y1) in zip(c[:-1], c[1:], strict=True):
             t = np.linspace(0, 1, 12)
             pts.append(np.c_[x0 + t * (x1 - x0), y0 + t * (y1 - y0)])
-    pts = ax.transData.transform(np.vstack(pts)) if pts else np.empty((0, 2))
+    return ax.transData.transform(np.vstack(pts)) if pts else np.empty((0, 2))
+
+
+def _covered(pts: np.ndarray, bb) -> int:
+    """How many of the pixel points ``pts`` lie in the bounding box ``bb``."""
+    return int(((pts[:, 0] >= bb.x0) & (pts[:, 0] <= bb.x1) & (pts[:, 1] >= bb.y0)
+                & (pts[:, 1] <= bb.y1)).sum())
+
+
+def _place_clear(ax, text, curves, avoid=()) -> float:
+    """Move a text box to the candidate spot of the axes that covers the fewest data points;
+    returns the cost of that spot (points covered, plus 10,000 per artist hidden).
+
+    ``curves`` are (n, 2) arrays in data coordinates (see :func:`_curve_pixels`). ``avoid`` are
+    artists (labels, numbered circles) the box must not hide: covering one costs more than
+    covering any number of data points.
+    """
+    renderer = _renderer(ax.figure)
+    pts = _curve_pixels(ax, curves)
+    keep_clear = [a.get_window_extent(renderer) for a in avoid if a.get_visible()]
     best, best_cost = None, np.inf
     for xa, ha in ((0.985, "right"), (0.015, "left"), (0.5, "center")):
         for ya, va in ((0.97, "top"), (0.5, "center"), (0.04, "bottom"), (0.75, "center"),
@@ -411,16 +535,17 @@ def _place_clear(ax, text, curves) -> None:
             text.set_va(va)
             text.draw(renderer)
             bb = text.get_bbox_patch().get_window_extent(renderer)
-            inside = ((pts[:, 0] >= bb.x0) & (pts[:, 0] <= bb.x1) & (pts[:, 1] >= bb.y0)
-                      & (pts[:, 1] <= bb.y1)).sum()
-            cost = inside + (0 if ax.bbox.contains(bb.x0, bb.y0) and
-                             ax.bbox.contains(bb.x1, bb.y1) else 1e6)
+            hidden = sum(_overlaps(bb, k, gap=2) for k in keep_clear)
+            cost = _covered(pts, bb) + 1e4 * hidden + (
+                0 if ax.bbox.contains(bb.x0, bb.y0) and ax.bbox.contains(bb.x1, bb.y1)
+                else 1e6)
             if cost < best_cost:
                 best, best_cost = (xa, ya, ha, va), cost
     xa, ya, ha, va = best
     text.set_position((xa, ya))
     text.set_ha(ha)
     text.set_va(va)
+    return float(best_cost)
 
 
 def _spread(values, gap: float, low: float = -3.0, high: float = 105.0) -> list[float]:
@@ -438,16 +563,23 @@ def _spread(values, gap: float, low: float = -3.0, high: float = 105.0) -> list[
 
 
 # ---------------------------------------------------------------------------- flip points
+def _flip_value(v: float) -> str:
+    """A flip point as text: two decimals, three where two would round it off (``0.075``)."""
+    return f"{v:.2f}" if round(v, 2) == round(v, 3) else f"{v:.3f}"
+
+
 def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
     """Which hypothesis leads as each source's reliability (or motive) runs over [0, 1].
 
-    One strip per source: coloured and hatched by the leading hypothesis (point model, other
-    sources at their mean), the current value marked, each flip point labelled.
+    One strip per source and assumption: coloured and hatched by the leading hypothesis (point
+    model, other sources at their mean), the current value marked, each flip point labelled.
+    On its own figure the left margin is sized to the longest strip label and the subtitle is
+    wrapped to the figure.
 
     Parameters
     ----------
     points : sequence of achlab.engines.sensitivity.FlipPoint
-        Usually ``flip_points(case, "reliability")``.
+        Usually ``flip_points(case)``: reliabilities and motives together.
     case : Case
     ax : matplotlib Axes, optional
     title : str, optional
@@ -474,9 +606,6 @@ def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
                 used.add(n)
                 ax.barh(yy, 100 * (hi - lo), left=100 * lo, height=0.55, color=colour_of(n),
                         hatch=hatch_of(n), edgecolor="#333333", linewidth=0.6)
-            for f in p.flips:
-                ax.text(100 * f.value, yy + 0.33, f"{f.value:.2f}", ha="center", va="bottom",
-                        fontsize=12, fontweight="bold")
             ax.plot(100 * p.current, yy, marker="v", ms=13, color="#222222",
                     markeredgecolor="white", ls="none", zorder=5)
         names = [f"{short_name(case, p.source_id)}"
@@ -488,29 +617,112 @@ def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
         ax.set_xlabel(f"Source {what}, %   (\u25bc current value; numbers: flip points)")
         handles = [Patch(facecolor=colour_of(n), hatch=hatch_of(n), edgecolor="#333333",
                          label=f"{case.labels[ids[n]]} leads") for n in sorted(used)]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),
-                  ncols=len(handles), fontsize=13)
+        legend = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),
+                           ncols=len(handles), fontsize=13)
         flipping = [p for p in points if p.flips]
         lead_label = case.labels[points[0].leading] if points else ""
         if not points:
-            default = "No source has a report"
+            defaults = ["No source has a report"]
         elif not flipping:
-            default = f"{lead_label} leads whatever any one source's {what}"
+            defaults = [f"{lead_label} leads whatever any one source's {what}",
+                        f"{lead_label} leads whatever any one assumption"]
         else:
             p = min(flipping, key=lambda q: abs(q.nearest.value - q.current))
             side = "below" if p.nearest.value < p.current else "above"
             name = short_name(case, p.source_id)
-            default = (f"One flip point: {name} {p.parameter} {side} {p.nearest.value:.2f}"
-                       if len(flipping) == 1 else
-                       f"{len(flipping)} sources can flip the lead; nearest: {name}")
+            defaults = ([f"One flip point: {name} {p.parameter} {side} "
+                         f"{_flip_value(p.nearest.value)}", f"One flip point: {name}"]
+                        if len(flipping) == 1 else
+                        [f"{len(flipping)} assumptions can flip the lead; nearest: {name}'s "
+                         f"{p.parameter}",
+                         f"{len(flipping)} assumptions can flip the lead; nearest: {name}",
+                         f"{len(flipping)} assumptions can flip the lead"])
         sub = (f"Leading hypothesis as one source's {what} runs from 0 to 1, every other "
                "source at its mean reliability (point model)")
         said = [f"{short_name(case, p.source_id)} {p.parameter} "
-                f"{'below' if p.nearest.value < p.current else 'above'} {p.nearest.value:.3f}: "
-                f"{case.labels[p.rival]} leads" for p in flipping[:2]]
-        if said:
-            sub += "\n" + "; ".join(said) + ("; \u2026" if len(flipping) > 2 else "")
+                f"{'below' if p.nearest.value < p.current else 'above'} "
+                f"{_flip_value(p.nearest.value)}: {case.labels[p.rival]} leads"
+                for p in flipping[:2]]
+        more = "; \u2026" if len(flipping) > 2 else ""
+        if own:
+            # a little short of the full width: text is relatively wider at low resolution
+            width = 0.95 * fig.bbox.width
+            flips = "; ".join(said) + more
+            if said and _text_width(fig, flips, 14) > width:
+                flips = ";\n".join(said) + more.replace("; ", ";\n")  # one flip point a line
+            sub = _wrap_to(fig, sub + ("\n" + flips if said else ""), 14, width)
+            default = next((d for d in defaults
+                            if _text_width(fig, d, 24, "bold") <= 0.96 * fig.bbox.width),
+                           defaults[-1])
+            _fit_left(fig, ax)
+        else:
+            sub += "\n" + "; ".join(said) + more if said else ""
+            default = defaults[0]
         set_titles(fig, ax, title or default, sub, own)
         if own:
+            _fit_top(fig, ax, legend)
             add_footer(fig, case, note="flip points solved by root-finding")
+        _label_flips(ax, points, y)
     return fig
+
+
+def _fit_left(fig, ax, max_left: float = 0.45, min_left: float = 0.1) -> None:
+    """Size the left margin to the widest y tick label (wrapping labels that would need more
+    than ``max_left`` of the figure)."""
+    import matplotlib as mpl
+
+    renderer = _renderer(fig)
+    pad = (mpl.rcParams["ytick.major.pad"] + mpl.rcParams["ytick.major.size"]) * fig.dpi / 72
+    room = 0.012 * fig.bbox.width + pad + 6
+
+    def need() -> float:
+        widths = [t.get_window_extent(renderer).width for t in ax.get_yticklabels()
+                  if t.get_text()]
+        return (room + max(widths, default=0.0)) / fig.bbox.width
+
+    if need() > max_left:
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        ax.set_yticks(ax.get_yticks(), [textwrap.fill(t, 26, break_on_hyphens=False)
+                                        for t in labels])
+    fig.subplots_adjust(left=min(max(need(), min_left), max_left))
+
+
+def _fit_top(fig, ax, legend=None, gap: float = 0.015) -> None:
+    """Lower the top of the axes (and the legend above it) below the title block when a wrapped
+    subtitle runs further down than the fixed margin allows."""
+    renderer = _renderer(fig)
+    above = legend.get_window_extent(renderer).height / fig.bbox.height if legend else 0.0
+    top = ax.get_position().y1
+    fig.subplots_adjust(top=min(top, _title_block_bottom(fig) - gap - above))
+
+
+def _label_flips(ax, points, ys) -> None:
+    """Label each flip point on its strip, beside the edge: towards the current value unless the
+    label would then cover the current-value marker, a neighbouring label or leave the axes."""
+    fig = ax.figure
+    renderer = _renderer(fig)
+    half = (13 / 2 + 3) * fig.dpi / 72  # half the marker (ms=13) and a little air, in pixels
+    for yy, p in zip(ys, points, strict=True):
+        xm = ax.transData.transform((100 * p.current, yy))[0]
+        placed = []
+        for f in p.flips:
+            toward = 1 if p.current >= f.value else -1
+            text = ax.annotate(_flip_value(f.value), (100 * f.value, yy), xytext=(0, 0),
+                               textcoords="offset points", va="center", fontsize=11,
+                               fontweight="bold", zorder=6, annotation_clip=False,
+                               bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                     "alpha": 0.85})
+            best = None
+            for rank, sign in enumerate((toward, -toward)):
+                text.xyann = (5 * sign, 0)
+                text.set_ha("left" if sign > 0 else "right")
+                bb = text.get_window_extent(renderer)
+                cost = (100 * (bb.x0 < ax.bbox.x0 or bb.x1 > ax.bbox.x1)
+                        + 10 * (bb.x0 - 2 < xm + half and xm - half < bb.x1 + 2)
+                        + 10 * sum(_overlaps(bb, q, gap=2) for q in placed) + rank)
+                if best is None or cost < best[0]:
+                    best = (cost, sign)
+            sign = best[1]
+            text.xyann = (5 * sign, 0)
+            text.set_ha("left" if sign > 0 else "right")
+            placed.append(text.get_window_extent(renderer))
