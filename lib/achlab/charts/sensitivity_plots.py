@@ -240,9 +240,11 @@ def _decade_ticks(ax, lo: float, hi: float) -> None:
 
     k0, k1 = int(np.ceil(np.log10(lo) - 1e-9)), int(np.floor(np.log10(hi) + 1e-9))
     decades = list(range(k0, k1 + 1))
+    ax.xaxis.set_major_formatter(lambda v, _: one_in(v).replace(" in ", "/"))
+    if not decades:  # less than a decade wide: matplotlib's own ticks
+        return
     ax.xaxis.set_minor_locator(FixedLocator([10.0 ** k for k in decades]))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.xaxis.set_major_formatter(lambda v, _: one_in(v).replace(" in ", "/"))
     renderer = _renderer(ax.figure)
     labels = ax.xaxis.get_ticklabels()
     em = (labels[0].get_fontsize() if labels else 14) * ax.figure.dpi / 72
