@@ -136,10 +136,10 @@ def test_a_failing_notebook_is_reported_and_the_other_scenario_still_runs(tmp_pa
     assert "scenario broken-copy" in failure.message
     assert "notebook 01_broken.ipynb" in failure.message
     assert "RuntimeError: this scenario copy is broken on purpose" in failure.message
-    # The cell named in the message ("cell 4 (execution count 4)") is the one that raised: its
-    # execution count is the "In [4]" of the executed copy that papermill points to.
-    assert re.search(r", cell \d+ \(execution count \d+\):", failure.message), failure.message
-    count = int(re.search(r"execution count (\d+)", failure.message).group(1))
+    # The cell named in the message ("cell In [4] ('if case.name ...')") is the one that raised:
+    # "In [4]" is its execution count in the executed copy, and its first line is quoted.
+    assert re.search(r", cell In \[\d+\] \('if case.name", failure.message), failure.message
+    count = int(re.search(r"In \[(\d+)\]", failure.message).group(1))
     executed = nbformat.read(out / "broken-copy" / "01_broken.ipynb", as_version=4)
     raised = [c for c in executed.cells if c.get("execution_count") == count]
     assert len(raised) == 1 and "raise RuntimeError" in raised[0].source

@@ -23,6 +23,9 @@ def setup() -> None:
 
     plt.style.use(str(STYLE_FILE))
     plt.rcParams["figure.figsize"] = (12, 6.75)
+    # The charts draw inside rc_context(); creating and closing one figure here makes the inline
+    # backend's display hook stay active so that every chart of a notebook is shown.
+    plt.close(plt.figure())
     pd.set_option("display.max_colwidth", 90)
     pd.set_option("display.max_rows", 80)
     pd.set_option("display.precision", 3)

@@ -128,11 +128,11 @@ def _prepared(task: Task, workdir: Path) -> Path:
 
 
 def _failure_message(task: Task, exc: Exception) -> str:
-    cell = getattr(exc, "cell_index", None)
     count = getattr(exc, "exec_count", None)
-    where = f"cell {cell}" if cell is not None else "before any cell ran"
-    if count is not None:
-        where += f" (execution count {count})"
+    source = (getattr(exc, "source", "") or "").strip().splitlines()
+    where = f"cell In [{count}]" if count is not None else "before any cell ran"
+    if source:
+        where += f" ({source[0][:60]!r})"
     reason = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
     reason = reason.strip().splitlines()[0] if reason.strip() else type(exc).__name__
     return f"scenario {task.scenario}, notebook {task.notebook.name}, {where}: {reason}"

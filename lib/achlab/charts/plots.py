@@ -53,7 +53,7 @@ def plot_weights(weights, case: Case, ax=None, title: str | None = None):
                     edgecolor="#333333", linewidth=0.8)
             lo, hi = weights.low[n], weights.high[n]
             if hi - lo > 1e-9:
-                ax.errorbar(100 * m, yy, xerr=[[100 * (m - lo)], [100 * (hi - m)]], fmt="none",
+                ax.errorbar(100 * m, yy, xerr=[[100 * max(0.0, m - lo)], [100 * max(0.0, hi - m)]], fmt="none",
                             ecolor="#222222", elinewidth=2, capsize=6)
             text = f"{estimative_word(m, weights.yardstick)} ({percent(m)})"
             x_text = 100 * max(m, hi) + 1.5
@@ -102,7 +102,7 @@ def plot_comparison(results, ax=None, title: str | None = None):
                         label=first_case.labels[h] if row == 0 else None)
                 lo, hi = w.low[n], w.high[n]
                 if hi - lo > 1e-9:
-                    ax.errorbar(100 * m, yy, xerr=[[100 * (m - lo)], [100 * (hi - m)]],
+                    ax.errorbar(100 * m, yy, xerr=[[100 * max(0.0, m - lo)], [100 * max(0.0, hi - m)]],
                                 fmt="none", ecolor="#222222", elinewidth=1.5, capsize=3)
                 mark = " \u2605" if h == lead else ""
                 ax.text(100 * max(m, hi) + 1, yy, f"{percent(m)}{mark}", va="center",
@@ -117,10 +117,16 @@ def plot_comparison(results, ax=None, title: str | None = None):
         leads = {w.leading for _, w in results}
         default = ("Every scenario leads with " + first_case.labels[leads.pop()]
                    if len(leads) == 1 else "The scenarios disagree on the leading hypothesis")
+        methods = {w.method for _, w in results}
+        note = ("PyMC posterior means, bars 89 % intervals" if methods == {"mcmc"}
+                else "exact Bayesian weights")
         set_titles(fig, ax, title or default,
-                   textwrap.shorten(first_case.question, 110, placeholder="…"), own)
+                   textwrap.shorten(first_case.question, 95, placeholder="…") + f"\n{note}", own)
         if own:
-            add_footer(fig, first_case, scenario=", ".join(c.name for c, _ in results))
+            names = ", ".join(c.name for c, _ in results)
+            add_footer(fig, first_case,
+                       scenario=textwrap.shorten(names, 90, placeholder=f"… ({len(results)})"),
+                       note="cut-off and item count of the first scenario")
     return fig
 
 
@@ -175,6 +181,12 @@ def plot_matrix(case: Case, ax=None, top: int | None = None, title: str | None =
     return fig
 
 
+def _short(name: str, source_id: str, width: int = 30) -> str:
+    """A source's name without its parenthesised detail, shortened to fit a row label."""
+    base = str(name).split(" (")[0].strip() or source_id
+    return textwrap.shorten(base, width, placeholder="…")
+
+
 def _cell(c, r, colour):
     from matplotlib.patches import Rectangle
 
@@ -200,15 +212,17 @@ def plot_reliability(result, ax=None, title: str | None = None):
                     color="#3f90da", lw=6, solid_capstyle="butt")
             ax.plot(100 * row["posterior mean"], yy - 0.15, "D", color="#1f5f9e", ms=9)
             shift = 100 * row["shift"]
-            ax.text(101, yy, f"{shift:+.0f} pts ({int(row['reports'])} reports)", va="center",
-                    fontsize=12)
-        ax.set_yticks(y, [f"{row['name']}" for _, row in table.iterrows()])
+            n = int(row["reports"])
+            ax.text(101, yy, f"{shift:+.0f} pts ({n} report{'' if n == 1 else 's'})",
+                    va="center", fontsize=12)
+        ax.set_yticks(y, [_short(row["name"], sid) for sid, row in table.iterrows()])
         ax.set_xlim(0, 125)
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel("Reliability, %  (grey circle: prior; blue diamond: posterior; bars 89 %)")
         moved = table.iloc[0]
+        moved_name = _short(moved["name"], table.index[0])
         quiet = "No source is clearly discredited by the rest of the evidence"
-        set_titles(fig, ax, title or (f"The evidence discredits {moved['name']} most"
+        set_titles(fig, ax, title or (f"The evidence discredits {moved_name} most"
                                       if moved["shift"] < -0.01 else quiet),
                    "Reliability before (prior, from the Admiralty letter) and after the evidence "
                    "(PyMC posterior)", own)

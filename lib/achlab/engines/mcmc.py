@@ -56,6 +56,38 @@ class McmcResult:
     sampling_seconds: float
     settings: dict
 
+    def checks(self):
+        """The three checks an analyst must see before quoting a fit, as a table.
+
+        One row each for r_hat (worst), bulk ESS (lowest) and divergences, with the threshold,
+        where the worst value sits, and whether it passes. Quantities with no spread (fixed
+        reliabilities, a weight pinned at 0) are left out.
+        """
+        import pandas as pd
+
+        varying = self.diagnostics[self.diagnostics["sd"] > 1e-12]
+        varying = varying.dropna(subset=["r_hat", "ess_bulk"])
+        fixed = {s.id for s in self.case.sources if s.reliability.is_point}
+        varying = varying[[not any(i == f"reliability[{sid}]" for sid in fixed)
+                           for i in varying.index]]
+        worst_rhat = float(varying["r_hat"].max()) if len(varying) else float("nan")
+        low_ess = float(varying["ess_bulk"].min()) if len(varying) else float("nan")
+        min_ess = self.settings.get("min_ess", MIN_ESS)
+        rows = [
+            ("r_hat", worst_rhat, f"<= {MAX_RHAT}",
+             varying["r_hat"].idxmax() if len(varying) else "", worst_rhat <= MAX_RHAT),
+            ("bulk ESS", low_ess, f">= {min_ess}",
+             varying["ess_bulk"].idxmin() if len(varying) else "", low_ess >= min_ess),
+            ("divergences", float(self.divergences), "= 0", "whole fit", self.divergences == 0),
+        ]
+        return pd.DataFrame(rows, columns=["diagnostic", "value", "threshold", "where",
+                                           "passes"]).set_index("diagnostic")
+
+    @property
+    def trustworthy(self) -> bool:
+        """True when every check passes."""
+        return bool(self.checks()["passes"].all())
+
     def weight_draws(self) -> np.ndarray:
         """Per-draw conditional weights, shape (chains * draws, K)."""
         w = self.idata.posterior["weights"].values
@@ -221,6 +253,7 @@ def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
         if value is not None:
             settings[name] = value
     settings["seed"] = case.seed if seed is None else seed
+    settings["min_ess"] = min_ess
     settings["pooling"] = case.pooling if pooling is None else pooling
     model = compiled_model(case, settings["pooling"])
     started = time.perf_counter()
