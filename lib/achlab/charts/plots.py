@@ -32,6 +32,11 @@ def _axes(ax, margins=None):
     return fig, ax, True
 
 
+def _xerr(mean: float, low: float, high: float) -> list[list[float]]:
+    """Error-bar extents in points; a skewed posterior's mean may sit outside its interval."""
+    return [[100 * max(0.0, mean - low)], [100 * max(0.0, high - mean)]]
+
+
 def _band_edges(yardstick: str):
     bands = ICD203 if yardstick == "icd203" else UK_PHIA
     return [edge for edge, _, _ in bands[:-1]]
@@ -53,7 +58,7 @@ def plot_weights(weights, case: Case, ax=None, title: str | None = None):
                     edgecolor="#333333", linewidth=0.8)
             lo, hi = weights.low[n], weights.high[n]
             if hi - lo > 1e-9:
-                ax.errorbar(100 * m, yy, xerr=[[100 * max(0.0, m - lo)], [100 * max(0.0, hi - m)]], fmt="none",
+                ax.errorbar(100 * m, yy, xerr=_xerr(m, lo, hi), fmt="none",
                             ecolor="#222222", elinewidth=2, capsize=6)
             text = f"{estimative_word(m, weights.yardstick)} ({percent(m)})"
             x_text = 100 * max(m, hi) + 1.5
@@ -102,7 +107,7 @@ def plot_comparison(results, ax=None, title: str | None = None):
                         label=first_case.labels[h] if row == 0 else None)
                 lo, hi = w.low[n], w.high[n]
                 if hi - lo > 1e-9:
-                    ax.errorbar(100 * m, yy, xerr=[[100 * max(0.0, m - lo)], [100 * max(0.0, hi - m)]],
+                    ax.errorbar(100 * m, yy, xerr=_xerr(m, lo, hi),
                                 fmt="none", ecolor="#222222", elinewidth=1.5, capsize=3)
                 mark = " \u2605" if h == lead else ""
                 ax.text(100 * max(m, hi) + 1, yy, f"{percent(m)}{mark}", va="center",
