@@ -148,7 +148,7 @@ def execute(task: Task, workdir: Path) -> Outcome:
         pm.execute_notebook(str(source), str(task.output), parameters=task.parameters,
                             kernel_name="python3", progress_bar=False, log_output=False,
                             cwd=str(task.output.parent),
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as exc:  # noqa: BLE001 - reported, and the other scenarios go on
         return Outcome(task, False, _failure_message(task, exc), _html(task.output))
     return Outcome(task, True, "", _html(task.output))

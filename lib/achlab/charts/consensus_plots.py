@@ -72,7 +72,13 @@ def plot_consensus(result: ConsensusResult, case: Case, ax=None, title: str | No
     with styled():
         fig, ax, own = _axes(ax, {"left": 0.36, "right": 0.98, "top": 0.73, "bottom": 0.2})
         big = max(9, min(16, 260 // max(rows, 1)))
-        small = max(7, min(10, big - 6))
+        # Two lines of small text must fit a row: size them from the row's height in points.
+        box = ax.get_position()
+        row_pt = box.height * fig.get_figheight() * 72 / max(rows, 1)
+        small = min(10.0, row_pt * 0.8 / 2.3)
+        one_line = small < 7
+        if one_line:
+            small = min(10.0, row_pt * 0.7)
         for r, eid in enumerate(items):
             for c, h in enumerate(ids):
                 try:
@@ -92,8 +98,9 @@ def plot_consensus(result: ConsensusResult, case: Case, ax=None, title: str | No
                 colour = BAND_TEXT[band]
                 ax.text(c + 0.16, r + 0.5, cell.consensus, ha="center", va="center",
                         fontsize=big, fontweight="bold", color=colour)
+                sep = "  " if one_line else "\n"
                 ax.text(c + 0.33, r + 0.5,
-                        f"{_votes_text(cell.votes)}\nsd {cell.disagreement:.2f}",
+                        f"{_votes_text(cell.votes)}{sep}sd {cell.disagreement:.2f}",
                         ha="left", va="center", fontsize=small, color=colour, linespacing=1.15)
         ax.set_xlim(0, len(ids))
         ax.set_ylim(max(rows, 1), 0)
