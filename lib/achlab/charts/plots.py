@@ -147,7 +147,7 @@ def plot_matrix(case: Case, ax=None, top: int | None = None, title: str | None =
     ids = list(case.hypothesis_ids)
     with styled():
         rows = len(items)
-        fig, ax, own = _axes(ax, {"left": 0.4, "right": 0.99, "top": 0.78})
+        fig, ax, own = _axes(ax, {"left": 0.41, "right": 0.99, "top": 0.76})
         font = max(8, min(13, 300 // max(rows, 1)))
         for r, item in enumerate(items):
             for c, h in enumerate(ids):
@@ -167,12 +167,13 @@ def plot_matrix(case: Case, ax=None, top: int | None = None, title: str | None =
         ax.set_xlim(0, len(ids) + 3.2)
         ax.set_ylim(rows, 0)
         ax.set_xticks(np.arange(len(ids)) + 0.5,
-                      [textwrap.fill(case.labels[h], 14) for h in ids], fontsize=13)
+                      [textwrap.fill(case.labels[h], 12, break_on_hyphens=False,
+                                     max_lines=3, placeholder="…") for h in ids], fontsize=12)
         ax.xaxis.tick_top()
         ax.text(len(ids) + 0.1, -0.15, "bits", fontsize=11, va="bottom")
         ax.text(len(ids) + 0.75, -0.15, "source [reliability] credibility", fontsize=11,
                 va="bottom")
-        labels = [f"{e.id} {textwrap.shorten(e.summary, 50, placeholder='…')}" for e in items]
+        labels = [f"{e.id} {textwrap.shorten(e.summary, 46, placeholder='…')}" for e in items]
         ax.set_yticks(np.arange(rows) + 0.5, labels, fontsize=font)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
