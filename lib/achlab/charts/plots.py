@@ -90,7 +90,7 @@ def plot_comparison(results, ax=None, title: str | None = None):
         One entry per scenario, in display order.
     """
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.2, "right": 0.97, "top": 0.8})
+        fig, ax, own = _axes(ax, {"left": 0.2, "right": 0.97, "top": 0.75})
         first_case = results[0][0]
         ids = list(first_case.hypothesis_ids)
         k = len(ids)
@@ -129,9 +129,8 @@ def plot_comparison(results, ax=None, title: str | None = None):
                    textwrap.shorten(first_case.question, 95, placeholder="…") + f"\n{note}", own)
         if own:
             names = ", ".join(c.name for c, _ in results)
-            add_footer(fig, first_case,
-                       scenario=textwrap.shorten(names, 90, placeholder=f"… ({len(results)})"),
-                       note="cut-off and item count of the first scenario")
+            add_footer(fig, first_case, scenario=textwrap.shorten(
+                names, 70, placeholder=f"… ({len(results)} scenarios)"))
     return fig
 
 
