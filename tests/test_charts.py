@@ -161,3 +161,33 @@ def test_deck_has_expected_slides(tmp_path):
     assert len(pictures) >= 4
     notes = [s.notes_slide.notes_text_frame.text for s in list(prs.slides)[1:-1]]
     assert all("Inputs #" in n for n in notes)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_reliability_chart_names_the_most_discredited_source(path):
+    """Prior against posterior per source, from a stand-in fit (the real fit runs in 03)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from achlab.charts import plot_reliability
+
+    case = load_scenario(path)
+    rows = []
+    for n, s in enumerate(case.sources):
+        lo, hi = s.reliability.interval(0.89)
+        post = max(0.0, s.reliability.mean - 0.3) if n == 2 else s.reliability.mean
+        rows.append({"source": s.id, "name": s.name, "reports": n,
+                     "prior mean": s.reliability.mean, "prior low": lo, "prior high": hi,
+                     "posterior mean": post, "posterior low": max(0.0, post - 0.05),
+                     "posterior high": min(1.0, post + 0.05)})
+    table = pd.DataFrame(rows).set_index("source")
+    table["shift"] = table["posterior mean"] - table["prior mean"]
+    fig = plot_reliability(SimpleNamespace(reliability=table, case=case))
+    drawn = texts(fig)
+    short = case.sources[2].name.split(" (")[0]
+    title = [t for t in drawn if t.startswith("The evidence discredits")]
+    assert title and short[:20] in title[0], drawn[:3]
+    assert any("1 report)" in t for t in drawn) and any("2 reports)" in t for t in drawn)
+    assert footer_text(case, "PyMC posterior") in drawn
+    plt.close(fig)
