@@ -552,9 +552,12 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     quiet.setLevel(logging.ERROR)
     try:
         with model:
+            # forkserver: no fork() of a multi-threaded process (numba and BLAS threads).
+            extra = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
             idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=2, random_seed=seed,
                               nuts_sampler=sampler, progressbar=False,
-                              target_accept=target_accept, compute_convergence_checks=False)
+                              target_accept=target_accept, compute_convergence_checks=False,
+                              **extra)
     finally:
         quiet.setLevel(level)
     pooled = idata.posterior["pooled"].values.reshape(-1, len(cells))
