@@ -22,7 +22,7 @@ done; \
 exit 1
 endef
 
-.PHONY: help venv run test test-fast lint lab bench strip clean
+.PHONY: help venv run test test-fast lint lab bench clean which-python
 
 help:
 	@echo "make run    - set up .venv if needed, then run every notebook for every scenario into out/"
@@ -43,6 +43,12 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+which-python:
+	@py=$$( $(find_python) ) || { \
+	  echo "achlab needs Python 3.12 or newer and found none (checked PATH and pyenv)."; \
+	  echo "Install one, e.g. 'pyenv install 3.12' or your system's python3.12 package, then rerun."; \
+	  exit 1; }; echo "$$py"
 
 run: $(STAMP)
 	$(VENV)/bin/achlab run
