@@ -290,3 +290,34 @@ def bundled() -> Case:
     from achlab.loading import load_case
 
     return load_case("nk-troops-2024")
+
+
+def once_per_session(tmp_path_factory, name: str, build):
+    """Run ``build(folder)`` once per test session, even under pytest-xdist.
+
+    Each xdist worker has its own session: the first worker to get here builds while holding a
+    lock and leaves a pickled result that the others reuse.
+
+    Parameters
+    ----------
+    tmp_path_factory : pytest fixture
+    name : str
+        Stem of the shared folder, lock and pickle.
+    build : callable
+        Takes a fresh folder, returns a picklable result.
+    """
+    import fcntl
+    import os
+    import pickle
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # one per test session, shared by workers
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cached = shared / f"{name}.pickle"
+        if cached.is_file():
+            return pickle.loads(cached.read_bytes())
+        result = build(shared / name)
+        cached.write_bytes(pickle.dumps(result))
+        return result

@@ -12,10 +12,8 @@ executed: no failures, no absolute paths of this machine in any output, no progr
 from __future__ import annotations
 
 import ast
-import fcntl
 import json
 import os
-import pickle
 import re
 import tempfile
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import NamedTuple
 
 import nbformat
 import pytest
+from conftest import once_per_session
 
 from achlab import paths, pipeline
 from achlab.loading import load_scenario
@@ -172,20 +171,10 @@ def _run_everything(out: Path) -> Executed:
 def executed(tmp_path_factory) -> Executed:
     """Every notebook executed for every scenario file in ``scenarios/``, once per session.
 
-    Under pytest-xdist each worker has its own session: the first worker to get here runs the
-    notebooks while holding a lock, the others wait and reuse its result.
+    Under pytest-xdist the first worker runs them and the others reuse the result
+    (``conftest.once_per_session``).
     """
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return _run_everything(tmp_path_factory.mktemp("notebooks-run"))
-    shared = tmp_path_factory.getbasetemp().parent  # one per test session, shared by workers
-    with open(shared / "notebooks-run.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        cached = shared / "notebooks-run.pickle"
-        if cached.is_file():
-            return pickle.loads(cached.read_bytes())
-        result = _run_everything(shared / "notebooks-run")
-        cached.write_bytes(pickle.dumps(result))
-        return result
+    return once_per_session(tmp_path_factory, "notebooks-run", _run_everything)
 
 
 def _executed_files(run: Executed) -> list[Path]:

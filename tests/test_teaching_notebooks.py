@@ -19,10 +19,8 @@ solution cell (which asserts that it passes its own check).
 from __future__ import annotations
 
 import ast
-import fcntl
 import html
 import os
-import pickle
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import NamedTuple
 
 import nbformat
 import pytest
+from conftest import once_per_session
 
 from achlab import paths
 from achlab.teaching import QUESTIONS, STEPS, Feedback, check_answer, solution
@@ -270,20 +269,10 @@ def _run_course(base: Path) -> Executed:
 def executed(tmp_path_factory) -> Executed:
     """Every course notebook executed once per session, two at a time.
 
-    Under pytest-xdist each worker has its own session: the first worker to get here runs the
-    notebooks while holding a lock, the others wait and reuse its result.
+    Under pytest-xdist the first worker runs them and the others reuse the result
+    (``conftest.once_per_session``).
     """
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return _run_course(tmp_path_factory.mktemp("teaching-run"))
-    shared = tmp_path_factory.getbasetemp().parent  # one per test session, shared by workers
-    with open(shared / "teaching-run.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        cached = shared / "teaching-run.pickle"
-        if cached.is_file():
-            return pickle.loads(cached.read_bytes())
-        result = _run_course(shared / "teaching-run")
-        cached.write_bytes(pickle.dumps(result))
-        return result
+    return once_per_session(tmp_path_factory, "teaching-run", _run_course)
 
 
 @pytest.mark.slow
