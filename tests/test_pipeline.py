@@ -172,3 +172,28 @@ def test_a_scenario_file_dropped_into_the_folder_is_picked_up(tmp_path):
     assert len(comparison) == len(cross)
     assert all(any(s.endswith("zz-dropped-in.yaml") for s in t.parameters["scenarios"])
                for t in comparison)
+
+
+# ---------------------------------------------------------------------------- working directory
+def test_kernels_start_in_the_output_folder_and_the_caller_stays_put(tmp_path, monkeypatch):
+    """Notebooks run in parallel threads: nothing may change the process's working directory."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    cells = [nbformat.v4.new_code_cell("scenario = None\nseed = 0\ndraws = tune = chains = None"),
+             nbformat.v4.new_code_cell("import os\nprint(os.getcwd())")]
+    cells[0].metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, folder / "01_where.ipynb")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    scenarios = [paths.scenarios_dir() / "baseline.yaml",
+                 paths.scenarios_dir() / "skeptic-of-interested-parties.yaml"]
+    report = pipeline.run(scenarios, out=tmp_path / "out", jobs=2, progress=False, folder=folder)
+    assert not report.failures, [f.message for f in report.failures]
+    assert Path.cwd() == elsewhere
+    for o in report.outcomes:
+        executed = nbformat.read(o.task.output, as_version=4)
+        assert executed.cells[-1].outputs[0].text.strip() == str(o.task.output.parent)

@@ -609,6 +609,8 @@ def resolve(scenario_or_case: str | Path | None = None, data_dir: Path | None = 
     if scenario_or_case is None:
         scenario_or_case = paths.scenarios_dir() / "baseline.yaml"
     p = Path(scenario_or_case)
+    if not p.is_absolute() and not p.exists() and (paths.project_root() / p).is_file():
+        p = paths.project_root() / p  # "scenarios/x.yaml" works from any working directory
     if p.suffix in {".yaml", ".yml"} or p.is_file():
         return load_scenario(p, data_dir)
     named = paths.scenarios_dir() / f"{scenario_or_case}.yaml"

@@ -147,7 +147,10 @@ def execute(task: Task, workdir: Path) -> Outcome:
     try:
         pm.execute_notebook(str(source), str(task.output), parameters=task.parameters,
                             kernel_name="python3", progress_bar=False, log_output=False,
-                            cwd=str(task.output.parent),
+                            # The kernel starts in the output folder (nbclient's resources
+                            # path); papermill's own cwd= would chdir this whole process, which
+                            # the notebooks running in parallel threads share.
+                            resources={"metadata": {"path": str(task.output.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as exc:  # noqa: BLE001 - reported, and the other scenarios go on
         return Outcome(task, False, _failure_message(task, exc), _html(task.output))
