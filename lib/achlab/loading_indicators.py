@@ -10,12 +10,11 @@ like any report). Problems are reported as ``path:line: field: message`` in one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from achlab import paths
 from achlab.loading import Collector, _check_id, _read_csv, case_dir, parse_rating
-from achlab.model import Case, InputError
+from achlab.model import Case, Indicator, InputError
 from achlab.scales import NOT_APPLICABLE
 
 INDICATOR_COLUMNS = ("indicator_id", "event", "source_id")
@@ -23,29 +22,6 @@ OPTIONAL_COLUMNS = ("notes",)
 FILE_NAME = "indicators.csv"
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """A candidate future observation: an event that a source might report.
-
-    Attributes
-    ----------
-    id : str
-        Indicator id (``X01``).
-    event : str
-        What would be observed.
-    source_id : str
-        Who would report it.
-    ratings : dict
-        Hypothesis id -> Heuer rating or probability of the event under that hypothesis.
-    notes : str
-        The analyst's reasoning.
-    """
-
-    id: str
-    event: str
-    source_id: str
-    ratings: dict[str, str | float] = field(default_factory=dict)
-    notes: str = ""
 
 
 def indicators_path(case: Case, data_dir: Path | None = None) -> Path:

@@ -143,6 +143,31 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """A candidate future observation: an event that a source might report.
+
+    Attributes
+    ----------
+    id : str
+        Indicator id (``X01``).
+    event : str
+        What would be observed.
+    source_id : str
+        Who would report it.
+    ratings : dict
+        Hypothesis id -> Heuer rating or probability of the event under that hypothesis.
+    notes : str
+        The analyst's reasoning.
+    """
+
+    id: str
+    event: str
+    source_id: str
+    ratings: dict[str, str | float] = field(default_factory=dict)
+    notes: str = ""
+
+
+@dataclass(frozen=True)
 class ScenarioInfo:
     """Where a case's assumptions came from."""
 

@@ -29,8 +29,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from achlab.engines.exact import exact_weights, log_likelihood
-from achlab.loading_indicators import Indicator
-from achlab.model import Case, EvidenceItem
+from achlab.model import Case, EvidenceItem, Indicator
 
 LN2 = np.log(2.0)
 
