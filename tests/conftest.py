@@ -2,7 +2,7 @@
 
 Two ways to get a case:
 
-* :func:`toy_case_dir` writes a small, valid case folder (docs/model.md §2) and a scenario file into a
+* :func:`toy_case_dir` writes a small, valid case folder (model.md §2) and a scenario file into a
   temporary folder, for tests of loading, validation and the command line;
 * :func:`make_case` builds an :class:`achlab.model.Case` directly in Python, for engine tests that
   need no files.

@@ -1,4 +1,4 @@
-"""The exact engine (docs/model.md §1): hand-checked numbers, properties, log-space robustness, sweeps.
+"""The exact engine (model.md §1): hand-checked numbers, properties, log-space robustness, sweeps.
 
 Expected values are worked out by hand in the tests, or by an independent method (direct
 numerical integration with QUADPACK, plain products in the stable form

@@ -1,4 +1,4 @@
-"""The PyMC engine (docs/model.md §1): agreement with the exact answer, learned and pooled reliabilities,
+"""The PyMC engine (model.md §1): agreement with the exact answer, learned and pooled reliabilities,
 seeds, refits on a compiled model, the sampling check, labels, and the command line.
 
 Every test samples, so every test is ``slow``. Compiling a model structure costs about 10 s and

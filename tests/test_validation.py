@@ -1,4 +1,4 @@
-"""Bad input gives exit code 2 and located ``path:line: field: message`` lines (docs/model.md §3).
+"""Bad input gives exit code 2 and located ``path:line: field: message`` lines (model.md §3).
 
 Each bad-input kind changes one line of the toy case (see ``conftest.py`` for the files and
 their line numbers), runs the command line in-process, and checks the exit code, that a line
@@ -258,7 +258,7 @@ def scenario_weights_by_hand() -> dict[str, float]:
 
 def check_weights_json(doc: dict, case: str, scenario: str | None,
                        expected: dict[str, float]) -> None:
-    """Assert the docs/model.md §3 JSON shape of ``achlab weights --json`` and its numbers.
+    """Assert the model.md §3 JSON shape of ``achlab weights --json`` and its numbers.
 
     Parameters
     ----------

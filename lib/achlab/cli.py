@@ -1,4 +1,4 @@
-"""The command line of docs/model.md §3: ``achlab validate | weights | heuer | summary | run | ...``.
+"""The command line of model.md §3: ``achlab validate | weights | heuer | summary | run | ...``.
 
 Exit codes: 0 success, 2 bad input (one located line per problem), 1 anything else (one line).
 """

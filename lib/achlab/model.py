@@ -2,7 +2,7 @@
 
 A :class:`Case` is what every engine computes on, whoever made it (the loader, a test, a slider).
 It is immutable; ``with_*`` methods return changed copies. :meth:`Case.arrays` gives the numeric
-form of docs/model.md §1 (likelihood matrix, credibility factors, motives, reliability priors) after
+form of model.md §1 (likelihood matrix, credibility factors, motives, reliability priors) after
 ``NA`` cells are filled, items without any rated cell dropped, and repeated ``origin`` collapsed.
 """
 
@@ -180,7 +180,7 @@ class ScenarioInfo:
 
 @dataclass(frozen=True)
 class CaseArrays:
-    """The numeric form of a case (docs/model.md §1), ready for the engines.
+    """The numeric form of a case (model.md §1), ready for the engines.
 
     Shapes: ``K`` hypotheses, ``S`` sources, ``N`` evidence items that carry information.
     """

@@ -1,4 +1,4 @@
-"""Default scales of docs/model.md §1: Heuer ratings, Admiralty reliability, information credibility.
+"""Default scales of model.md §1: Heuer ratings, Admiralty reliability, information credibility.
 
 A case may override any of them in ``case.yaml``; these are the defaults. No I/O here.
 """
@@ -66,7 +66,7 @@ DEFAULT_MOTIVE = 0.5
 
 @dataclass(frozen=True)
 class Scales:
-    """The three scales a case uses (defaults of docs/model.md §1 unless the case overrides them)."""
+    """The three scales a case uses (defaults of model.md §1 unless the case overrides them)."""
 
     rating: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATING_SCALE))
     reliability: dict[str, tuple[float, float | None]] = field(

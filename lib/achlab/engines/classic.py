@@ -9,7 +9,7 @@ Diagnosticity
 -------------
 We measure an item's diagnosticity as the largest log-likelihood ratio between two hypotheses,
 in bits: ``max_{k,l} log2(p_ik / p_il)`` with ``p`` from the case's rating scale (``NA`` cells as
-in docs/model.md §1, the mean of the rated cells). It is zero exactly when the item is rated alike under
+in model.md §1, the mean of the rated cells). It is zero exactly when the item is rated alike under
 every hypothesis — Heuer's "consistent with everything, so diagnostic of nothing" — and it is the
 most an item at full reliability can shift the odds between any two hypotheses (Good's weight of
 evidence), so it ranks items by how much they *could* matter. Reliability is deliberately left out
@@ -41,7 +41,7 @@ class HeuerScores:
         return max(self.hypothesis_ids, key=lambda h: self.weighted_inconsistency[h])
 
     def as_dict(self) -> dict:
-        """JSON form of docs/model.md §3."""
+        """JSON form of model.md §3."""
         return {
             "inconsistency": dict(self.inconsistency),
             "weighted_inconsistency": dict(self.weighted_inconsistency),

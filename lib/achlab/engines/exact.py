@@ -1,4 +1,4 @@
-"""The exact engine of docs/model.md §1, in log space.
+"""The exact engine of model.md §1, in log space.
 
 For each report, ``P(E*_i | H_k, rho) = rho_i p_ik + (1 - rho_i) a_i`` with ``rho_i = rho_s c_i``.
 A source with a fixed reliability contributes ``sum_i log(...)``; a source with a Beta prior
@@ -48,7 +48,7 @@ class Weights:
         return estimative_word(self[hypothesis_id], self.yardstick)
 
     def as_dict(self) -> dict[str, dict[str, float | str]]:
-        """``{hyp: {"mean", "low", "high", "words"}}`` as in the JSON of docs/model.md §3."""
+        """``{hyp: {"mean", "low", "high", "words"}}`` as in the JSON of model.md §3."""
         return {
             h: {"mean": float(m), "low": float(lo), "high": float(hi),
                 "words": estimative_word(float(m), self.yardstick)}
@@ -157,7 +157,7 @@ def normalise(log_prior: np.ndarray, loglik: np.ndarray, case_id: str = "") -> n
 
 
 def exact_weights(case: Case, rho: np.ndarray | None = None) -> Weights:
-    """Posterior hypothesis weights of a case, exactly (docs/model.md §1).
+    """Posterior hypothesis weights of a case, exactly (model.md §1).
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 
 For a candidate observation (an :class:`~achlab.loading_indicators.Indicator`: an event, its
 likelihood ``p_k`` under each hypothesis via the case's rating scale, and the source that would
-report it), the report is treated like any other (docs/model.md §1) with the source's *mean* reliability
+report it), the report is treated like any other (model.md §1) with the source's *mean* reliability
 ``rho`` and credibility ``c = 1``:
 
     q_k = P(report | H_k) = rho c p_k + (1 - rho c) a,
@@ -18,7 +18,7 @@ over the two outcomes is ``w`` again (the posterior is a martingale: no observat
   between the hypothesis and the observation, never negative. Indicators are ranked by it.
 
 Everything is computed in log space. Using the source's mean reliability is the point-model
-simplification of docs/model.md §1; it is exact for a source that has made no other report.
+simplification of model.md §1; it is exact for a source that has made no other report.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The PyMC model of docs/model.md §1: reliability as an uncertain, shared, learnable quantity.
+"""The PyMC model of model.md §1: reliability as an uncertain, shared, learnable quantity.
 
 Generative story, per source ``s`` and report ``i``::
 

@@ -18,7 +18,7 @@ The *leading hypothesis* is always the argmax of the exact weights
 (:func:`~achlab.engines.exact.exact_weights`, Beta reliabilities integrated out).
 
 Tornado, flip points and sweeps are on the **point model**: the source being varied takes the
-given value and every other source sits at its *mean* reliability (docs/model.md §1 with ``rho`` fixed).
+given value and every other source sits at its *mean* reliability (model.md §1 with ``rho`` fixed).
 For a source with a single report this equals the exact answer; for a source with several reports
 the point weight differs slightly from the exact weight, so both are reported
 (:attr:`Tornado.base_weight` and :attr:`Tornado.exact_weight`).
