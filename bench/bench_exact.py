@@ -21,10 +21,10 @@ import sys
 import time
 
 import numpy as np
+from synthetic import synthetic_case
 
 from achlab.engines.exact import exact_weights, sweep_weights
-from achlab.model import Case, EvidenceItem, Hypothesis, Reliability, Source
-from achlab.scales import DEFAULT_RATING_SCALE, Scales
+from achlab.model import Case
 
 SEED = 20241031
 TARGET_POSTERIOR_MS = 1.0
@@ -32,40 +32,7 @@ TARGET_SETTINGS_PER_S = 1_000_000
 
 
 # ---------------------------------------------------------------------------- cases
-def synthetic_case(n_items: int, seed: int) -> Case:
-    """A random case: 8 sources (Admiralty letters and fixed values), 3 hypotheses.
 
-    Parameters
-    ----------
-    n_items : int
-        Number of evidence items, spread at random over the sources.
-    seed : int
-        Seed of the random ratings, credibility codes and motives.
-
-    Returns
-    -------
-    Case
-    """
-    rng = np.random.default_rng(seed)
-    scales = Scales()
-    hyps = ("h1", "h2", "h3")
-    rels = ["A", "B", "C", "D", "E", "F", 0.7, 0.4]
-    sources = []
-    for n, rel in enumerate(rels):
-        reliability = (Reliability.from_letter(rel, scales) if isinstance(rel, str)
-                       else Reliability.point(rel))
-        sources.append(Source(f"s{n}", f"source {n}", reliability, float(rng.uniform(0.2, 0.8))))
-    ratings = [*DEFAULT_RATING_SCALE, "NA"]
-    items = []
-    for i in range(n_items):
-        code = str(rng.integers(1, 7))
-        items.append(EvidenceItem(
-            id=f"E{i}", summary="", source_id=f"s{rng.integers(0, 8)}",
-            ratings={h: str(rng.choice(ratings)) for h in hyps},
-            credibility=code, cred_factor=scales.credibility[code]))
-    return Case(id=f"synthetic-{n_items}", title="synthetic", question="?",
-                hypotheses=tuple(Hypothesis(h, h) for h in hyps),
-                prior={h: 1 / 3 for h in hyps}, sources=tuple(sources), evidence=tuple(items))
 
 
 def load_bundled() -> Case | None:

@@ -76,38 +76,10 @@ def baseline_case():
 
 
 def synthetic_case(n_items: int, seed: int = SEED_SYNTH):
-    """A random case: 8 sources (Admiralty letters A-F and two fixed values), 3 hypotheses.
+    """A random case of ``n_items`` (no NA cells): see ``bench/synthetic.py``."""
+    from synthetic import synthetic_case as build
 
-    Parameters
-    ----------
-    n_items : int
-        Number of evidence items, spread at random over the sources.
-    seed : int
-        Seed of the ratings, credibility codes, motives and item sources.
-    """
-    from achlab.model import Case, EvidenceItem, Hypothesis, Reliability, Source
-    from achlab.scales import DEFAULT_RATING_SCALE, Scales
-
-    rng = np.random.default_rng(seed)
-    scales = Scales()
-    hyps = ("h1", "h2", "h3")
-    rels = ["A", "B", "C", "D", "E", "F", 0.7, 0.4]
-    sources = []
-    for n, rel in enumerate(rels):
-        reliability = (Reliability.from_letter(rel, scales) if isinstance(rel, str)
-                       else Reliability.point(rel))
-        sources.append(Source(f"s{n}", f"source {n}", reliability, float(rng.uniform(0.2, 0.8))))
-    ratings = list(DEFAULT_RATING_SCALE)
-    items = []
-    for i in range(n_items):
-        code = str(rng.integers(1, 7))
-        items.append(EvidenceItem(
-            id=f"E{i}", summary="", source_id=f"s{rng.integers(0, 8)}",
-            ratings={h: str(rng.choice(ratings)) for h in hyps},
-            credibility=code, cred_factor=scales.credibility[code]))
-    return Case(id=f"synthetic-{n_items}", title="synthetic", question="?",
-                hypotheses=tuple(Hypothesis(h, h) for h in hyps),
-                prior={h: 1 / 3 for h in hyps}, sources=tuple(sources), evidence=tuple(items))
+    return build(n_items, seed, with_na=False)
 
 
 # ---------------------------------------------------------------------------- measurements

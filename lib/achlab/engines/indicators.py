@@ -26,9 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp
 
-from achlab.engines.exact import exact_weights, log_likelihood
+from achlab.engines.exact import exact_weights, log_likelihood, logsumexp
 from achlab.model import Case, EvidenceItem, Indicator
 
 LN2 = np.log(2.0)

@@ -41,9 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import brentq
-from scipy.special import logsumexp
 
-from achlab.engines.exact import exact_weights, sweep_log_posterior
+from achlab.engines.exact import exact_weights, logsumexp, sweep_log_posterior
 from achlab.model import Case
 
 #: Probability of the central interval of a Beta reliability prior swung by the tornado.
@@ -63,13 +62,6 @@ PARAMETERS = ("reliability", "motive")
 
 
 # ---------------------------------------------------------------------------- point model
-def _own_motive_mask(case: Case) -> np.ndarray:
-    """(N,) True for counting items that set their own motive."""
-    arr = case.arrays()
-    own = {e.id for e in case.evidence if e.motive is not None}
-    return np.array([i in own for i in arr.item_ids], dtype=bool)
-
-
 def source_motives(case: Case) -> np.ndarray:
     """(S,) each source's motive, in the order of ``case.sources``."""
     return np.array([s.motive for s in case.sources], dtype=float)
@@ -616,7 +608,7 @@ class FlipPoint:
 def _source_curve(case: Case, s: int, parameter: str):
     """Log posterior (G, K) of the point model as one source's reliability or motive varies."""
     arr = case.arrays()
-    own = _own_motive_mask(case)
+    own = arr.own_motive
     mask = arr.item_source == s
     rho_items = arr.rel_mean[arr.item_source] * arr.cred_factor
     a_items = np.where(own, arr.motive, source_motives(case)[arr.item_source])
