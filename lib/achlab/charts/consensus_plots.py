@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
 from achlab.charts.footer import add_footer
-from achlab.charts.style import colour_of, hatch_of, new_figure, set_titles, styled
+from achlab.charts.style import colour_of, figure_and_axes, hatch_of, set_titles, styled
 from achlab.engines.consensus import BAND_NAMES, RATING_VALUES, ConsensusResult
 from achlab.language import percent
 from achlab.model import Case
@@ -29,13 +29,6 @@ BAND_HATCHES = {"consensus": "", "mild": "..", "large": "//", "extreme": "xx"}
 BAND_TEXT = {"consensus": "black", "mild": "black", "large": "black", "extreme": "white"}
 BAND_LABELS = {"consensus": "agreement (< 0.5)", "mild": "mild (0.5 to 1.5)",
                "large": "large (1.5 to 2)", "extreme": "extreme (2 or more)"}
-
-
-def _axes(ax, margins=None):
-    if ax is not None:
-        return ax.figure, ax, False
-    fig, ax = new_figure(margins=margins)
-    return fig, ax, True
 
 
 def _votes_text(votes: dict[str, str]) -> str:
@@ -70,7 +63,8 @@ def plot_consensus(result: ConsensusResult, case: Case, ax=None, title: str | No
     summaries = {e.id: e.summary for e in case.evidence}
     rows = len(items)
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.36, "right": 0.98, "top": 0.73, "bottom": 0.2})
+        margins = {"left": 0.36, "right": 0.98, "top": 0.73, "bottom": 0.2}
+        fig, ax, own = figure_and_axes(ax, margins)
         big = max(9, min(16, 260 // max(rows, 1)))
         # Two lines of small text must fit a row: size them from the row's height in points.
         box = ax.get_position()
@@ -169,7 +163,7 @@ def plot_analyst_weights(case: Case, analyst_weights: dict, consensus=None, pool
     k = len(ids)
     height = 0.8 / k
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.2, "right": 0.97, "top": 0.74, "bottom": 0.2})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.2, "right": 0.97, "top": 0.74, "bottom": 0.2})
         yticks, ylabels = [], []
         n_rows = len(rows)
         for row, (name, w, _) in enumerate(rows):

@@ -15,21 +15,14 @@ from achlab.charts.style import (
     RATING_COLOURS,
     RATING_TEXT,
     colour_of,
+    figure_and_axes,
     hatch_of,
-    new_figure,
     set_titles,
     styled,
 )
 from achlab.engines.classic import heuer_rating, item_diagnosticity
 from achlab.language import ICD203, UK_PHIA, estimative_word, headline, percent
 from achlab.model import Case
-
-
-def _axes(ax, margins=None):
-    if ax is not None:
-        return ax.figure, ax, False
-    fig, ax = new_figure(margins=margins)
-    return fig, ax, True
 
 
 def _xerr(mean: float, low: float, high: float) -> list[list[float]]:
@@ -49,7 +42,7 @@ def plot_weights(weights, case: Case, ax=None, title: str | None = None):
     carries its estimative word and percentage, and a hatch as well as a colour.
     """
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.22, "right": 0.97})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.22, "right": 0.97})
         ids = list(weights.hypothesis_ids)
         y = np.arange(len(ids))[::-1]
         for n, (h, yy) in enumerate(zip(ids, y, strict=True)):
@@ -90,7 +83,7 @@ def plot_comparison(results, ax=None, title: str | None = None):
         One entry per scenario, in display order.
     """
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.2, "right": 0.97, "top": 0.75})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.2, "right": 0.97, "top": 0.75})
         first_case = results[0][0]
         ids = list(first_case.hypothesis_ids)
         k = len(ids)
@@ -146,7 +139,7 @@ def plot_matrix(case: Case, ax=None, top: int | None = None, title: str | None =
     ids = list(case.hypothesis_ids)
     with styled():
         rows = len(items)
-        fig, ax, own = _axes(ax, {"left": 0.41, "right": 0.99, "top": 0.76})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.41, "right": 0.99, "top": 0.76})
         font = max(8, min(13, 300 // max(rows, 1)))
         for r, item in enumerate(items):
             for c, h in enumerate(ids):
@@ -207,7 +200,7 @@ def plot_reliability(result, ax=None, title: str | None = None):
     """
     table = result.reliability.sort_values("shift")
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.25})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.25})
         y = np.arange(len(table))[::-1]
         for yy, (_, row) in zip(y, table.iterrows(), strict=True):
             ax.plot([100 * row["prior low"], 100 * row["prior high"]], [yy + 0.15] * 2,

@@ -13,19 +13,12 @@ import textwrap
 import numpy as np
 
 from achlab.charts.footer import add_footer
-from achlab.charts.style import colour_of, hatch_of, new_figure, set_titles, styled
+from achlab.charts.style import colour_of, figure_and_axes, hatch_of, set_titles, styled
 from achlab.language import ICD203, UK_PHIA, estimative_word, percent
 from achlab.model import Case
 
 LINE_STYLES = ("-", "--", ":", "-.")
 MARKERS = ("o", "s", "^", "D", "v", "P")
-
-
-def _axes(ax, margins=None):
-    if ax is not None:
-        return ax.figure, ax, False
-    fig, ax = new_figure(margins=margins)
-    return fig, ax, True
 
 
 def short_name(case: Case, source_id: str) -> str:
@@ -138,7 +131,7 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
     rem = scale == "remainder"
     floor = 1e-300
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.33, "right": 0.95, "top": 0.78})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.33, "right": 0.95, "top": 0.78})
         y = np.arange(len(swings))[::-1]
         for yy, s in zip(y, swings, strict=True):
             rel = s.parameter == "reliability"
@@ -287,7 +280,7 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
     xlab = f"{grid.x.parameter.capitalize()} of {short_name(case, grid.x.source_id)}"
     ylab = f"{grid.y.parameter.capitalize()} of {short_name(case, grid.y.source_id)}"
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.1, "right": 0.86, "top": 0.74})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.1, "right": 0.86, "top": 0.74})
         mesh = ax.pcolormesh(grid.x_values, grid.y_values, z, cmap="cividis", vmin=0, vmax=100,
                              shading="nearest")
         cbar = fig.colorbar(mesh, ax=ax, pad=0.02)
@@ -387,7 +380,7 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
 
     lead = result.leading
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.08, "right": 0.8, "top": 0.8, "bottom": 0.24})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.08, "right": 0.8, "top": 0.8, "bottom": 0.24})
         ends = _spread([100 * table[h].iloc[-1] for h in ids], gap=11.0)
         for n, h in enumerate(ids):
             is_lead = h == lead
@@ -596,7 +589,7 @@ def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
     points = [p for p in points if p.n_items > 0]
     params = sorted({p.parameter for p in points})
     with styled():
-        fig, ax, own = _axes(ax, {"left": 0.26, "right": 0.96, "top": 0.74})
+        fig, ax, own = figure_and_axes(ax, {"left": 0.26, "right": 0.96, "top": 0.74})
         y = np.arange(len(points))[::-1]
         used = set()
         for yy, p in zip(y, points, strict=True):

@@ -23,7 +23,6 @@ RATING_TEXT = {"CC": "white", "C": "black", "N": "black", "I": "black", "II": "w
 
 #: 16:9 slide size in inches (13.333 x 7.5); at 200 dpi, 2667 x 1500 pixels.
 SLIDE_SIZE = (13.333, 7.5)
-FOOTER_SPACE = 0.09
 
 
 def style() -> None:
@@ -51,6 +50,15 @@ def new_figure(nrows: int = 1, ncols: int = 1, size=SLIDE_SIZE, margins=None, **
         fig, axes = plt.subplots(nrows, ncols, figsize=size, **kwargs)
         fig.subplots_adjust(**{**MARGINS, **(margins or {})})
     return fig, axes
+
+
+def figure_and_axes(ax=None, margins=None):
+    """``(fig, ax, own)``: the caller's axes, or a new slide-sized figure (``own`` True), on which
+    the chart then adds its title block and footer."""
+    if ax is not None:
+        return ax.figure, ax, False
+    fig, ax = new_figure(margins=margins)
+    return fig, ax, True
 
 
 def set_titles(fig, ax, title: str, subtitle: str = "", own: bool = True) -> None:
