@@ -61,7 +61,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lib tests bench notebooks
-	$(VENV)/bin/python -m achlab.notebook_hygiene notebooks
+	$(VENV)/bin/python -m achlab.notebook.hygiene notebooks
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )

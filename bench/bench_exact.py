@@ -42,7 +42,7 @@ def load_bundled() -> Case | None:
     -------
     Case or None
     """
-    from achlab.loading import load_case
+    from achlab.load.case import load_case
 
     try:
         return load_case("nk-troops-2024")

@@ -70,7 +70,7 @@ def quiet() -> None:
 # ---------------------------------------------------------------------------- cases
 def baseline_case():
     """The bundled case under the baseline scenario."""
-    from achlab.loading import load_scenario
+    from achlab.load.scenario import load_scenario
 
     return load_scenario(BASELINE)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from achlab.model import Case, EvidenceItem, Hypothesis, Reliability, Source
-from achlab.scales import DEFAULT_RATING_SCALE, NOT_APPLICABLE, Scales
+from achlab.model.scales import DEFAULT_RATING_SCALE, NOT_APPLICABLE, Scales
 
 #: Admiralty letters A-F and two fixed reliabilities.
 RELIABILITIES = ("A", "B", "C", "D", "E", "F", 0.7, 0.4)

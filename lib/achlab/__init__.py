@@ -16,7 +16,8 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-from achlab.loading import load_case, load_scenario, resolve  # noqa: E402
+from achlab.load.case import load_case
+from achlab.load.scenario import load_scenario, resolve
 from achlab.model import Case, InputError, Problem  # noqa: E402
 
 __all__ = ["Case", "InputError", "Problem", "load_case", "load_scenario", "resolve", "__version__"]

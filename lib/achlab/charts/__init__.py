@@ -5,14 +5,14 @@ Every plot function takes an optional ``ax`` and returns the figure. Without ``a
 handling marking), so the chart stands on its own in a briefing.
 """
 
-from achlab.charts.export import export_figure
-from achlab.charts.footer import add_footer, footer_text, inputs_hash
-from achlab.charts.plots import (
+from achlab.charts.basic import (
     plot_comparison,
     plot_matrix,
     plot_reliability,
     plot_weights,
 )
+from achlab.charts.export import export_figure
+from achlab.charts.footer import add_footer, footer_text, inputs_hash
 from achlab.charts.style import HYPOTHESIS_HATCHES, PALETTE, RATING_COLOURS, new_figure, style
 
 __all__ = [

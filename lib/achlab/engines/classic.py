@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from achlab.model import Case, EvidenceItem
-from achlab.scales import NOT_APPLICABLE, PARC_VALUES, PARC_WEIGHTS
+from achlab.model.scales import NOT_APPLICABLE, PARC_VALUES, PARC_WEIGHTS
 
 
 @dataclass(frozen=True)

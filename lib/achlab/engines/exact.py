@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import roots_jacobi
 
-from achlab.language import estimative_word
 from achlab.model import Case, CaseArrays
+from achlab.model.words import estimative_word
 
 
 class EvidenceImpossibleError(ValueError):

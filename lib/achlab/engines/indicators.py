@@ -1,6 +1,6 @@
 """Value of information: which future observation would move the weights most. No I/O.
 
-For a candidate observation (an :class:`~achlab.loading_indicators.Indicator`: an event, its
+For a candidate observation (an :class:`~achlab.model.Indicator`: an event, its
 likelihood ``p_k`` under each hypothesis via the case's rating scale, and the source that would
 report it), the report is treated like any other (model.md §1) with the source's *mean* reliability
 ``rho`` and credibility ``c = 1``:

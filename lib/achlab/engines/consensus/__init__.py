@@ -1,0 +1,1 @@
+"""Several analysts' ratings: Open Synthesis consensus and disagreement, and PyMC pooling."""

@@ -1,0 +1,157 @@
+"""Exercises (:mod:`achlab.teaching`) and the teaching case ``cuba-missiles-1962``.
+
+Every registered question must accept its own solution and refuse a wrong answer, explain
+both, and compute its numbers from the library when checked (not from a stored value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from achlab import cli, teaching
+from achlab.engines.exact import exact_weights
+from achlab.load.case import load_case
+from achlab.teaching import (
+    QUESTIONS,
+    RATING_ANSWERS,
+    Feedback,
+    ask,
+    check_answer,
+    questions,
+    solution,
+    unpacked_case,
+)
+
+IDS = list(QUESTIONS)
+
+
+def wrong_answer(q):
+    """An answer that must be refused."""
+    ref = q.reference()
+    if q.kind == "number":
+        return ref + 10 * q.tolerance + 0.2
+    accepted = q.accepted(ref) if q.accepted else {ref}
+    pool = RATING_ANSWERS if q.kind == "rating" else tuple(q.options)
+    return next(a for a in pool if a not in accepted)
+
+
+def test_registry_spans_the_eight_steps_and_both_cases():
+    assert len(QUESTIONS) >= 12
+    assert {q.step for q in QUESTIONS.values()} == set(range(1, 9))
+    assert {q.case_id for q in QUESTIONS.values()} == {"nk-troops-2024", "cuba-missiles-1962"}
+    assert {q.kind for q in QUESTIONS.values()} == {"rating", "number", "choice"}
+    assert questions(step=6) and all(q.step == 6 for q in questions(step=6))
+    assert all(q.case_id == "cuba-missiles-1962" for q in questions(case_id="cuba-missiles-1962"))
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_solution_passes_and_wrong_answer_fails(qid):
+    q = QUESTIONS[qid]
+    right = check_answer(qid, solution(qid))
+    assert isinstance(right, Feedback) and right.correct and bool(right)
+    assert len(right.message) > 40
+    wrong = check_answer(qid, wrong_answer(q))
+    assert not wrong.correct and not bool(wrong)
+    assert len(wrong.message) > 20
+    assert f"solution('{qid}')" in wrong.message
+    assert str(right).startswith(f"[{qid}] Correct.")
+    assert "Not quite" in wrong._repr_markdown_()
+    assert qid in ask(qid)
+
+
+@pytest.mark.parametrize("qid", [q for q in IDS if QUESTIONS[q].kind == "choice"])
+def test_choice_accepts_the_option_text(qid):
+    q = QUESTIONS[qid]
+    key = solution(qid)
+    assert check_answer(qid, q.options[key].upper()).correct
+    assert check_answer(qid, f" {key.upper()} ").correct
+
+
+def test_probabilities_in_any_form():
+    ref = solution("linchpin-nk")
+    for answer in (ref, f"{100 * ref:.1f} %", f"{100 * ref:.1f}%", 100 * ref, str(ref)):
+        assert check_answer("linchpin-nk", answer).correct, answer
+    low = check_answer("linchpin-nk", ref - 0.05)
+    assert "too low" in low.message
+    assert "too high" in check_answer("linchpin-nk", ref + 0.05).message
+
+
+def test_bad_answers_are_explained_not_raised():
+    fb = check_answer("rate-nk-E13", "maybe")
+    assert not fb.correct and "is not a rating" in fb.message
+    fb = check_answer("mece-nk", "z")
+    assert not fb.correct and "not one of the options" in fb.message
+    fb = check_answer("linchpin-nk", "lots")
+    assert not fb.correct and "not a number" in fb.message
+    with pytest.raises(KeyError, match="no question 'nope'"):
+        check_answer("nope", "C")
+
+
+def test_specific_hints_for_common_mistakes():
+    assert "ties go toward N" in check_answer("consensus-tie", "C").message
+    assert "Where did the planes fly" in check_answer("rate-cuba-E11", "II").message
+    assert check_answer("rate-cuba-E11", "C").correct  # accepted, not only the reference
+
+
+def test_numbers_are_computed_from_the_library_at_check_time(monkeypatch):
+    nk = load_case("nk-troops-2024")
+    expected = exact_weights(nk.up_to(dt.date(2024, 10, 18)).without("E05"))["combat"]
+    assert solution("linchpin-nk") == pytest.approx(expected)
+    # change the data behind the question: the answer follows
+    real = teaching._case
+
+    def doubted(case_id):
+        case = real(case_id)
+        if case_id != "nk-troops-2024":
+            return case
+        return case.with_source("kr-gov", reliability=0.05)
+
+    monkeypatch.setattr(teaching, "_case", doubted)
+    changed = solution("linchpin-nk")
+    assert changed != pytest.approx(expected, abs=1e-3)
+    assert check_answer("linchpin-nk", changed).correct
+    assert not check_answer("linchpin-nk", expected).correct
+
+
+def test_unpacked_case():
+    case = load_case("nk-troops-2024").up_to(dt.date(2024, 10, 8))
+    four = unpacked_case(case, "combat")
+    assert four.hypothesis_ids == ("combat-1", "combat-2", "technical", "none")
+    assert sum(four.prior.values()) == pytest.approx(1.0)
+    w = exact_weights(four)
+    assert w["combat-1"] == pytest.approx(w["combat-2"])
+    # prior odds of combat double, so its posterior odds double too
+    w3 = exact_weights(case)
+    odds3 = w3["combat"] / (1 - w3["combat"])
+    total = w["combat-1"] + w["combat-2"]
+    assert total / (1 - total) == pytest.approx(2 * odds3)
+    assert solution("unpacking") == pytest.approx(total)
+
+
+# ---------------------------------------------------------------------------- the teaching case
+def test_teaching_case_validates(capsys):
+    assert cli.main(["validate", "--case", "cuba-missiles-1962"]) == 0
+    case = load_case("cuba-missiles-1962")
+    assert case.hypothesis_ids == ("offensive", "defensive", "none")
+    assert case.resolution["hypothesis"] == "offensive"
+    assert case.resolution["date"] == dt.date(1962, 10, 15)
+    assert case.handling == "UNCLASSIFIED // FOR TRAINING"
+    assert 5 <= len(case.sources) <= 6
+    assert all(s.reliability.letter for s in case.sources)
+    assert 10 <= len(case.evidence) <= 15
+    for item in case.evidence:
+        assert item.date and item.citation and item.rationale and item.origin
+        assert "http" not in item.citation  # cited by author, title and year
+        assert set(item.ratings) == set(case.hypothesis_ids)
+
+
+def test_teaching_case_tells_its_story():
+    case = load_case("cuba-missiles-1962")
+    before = exact_weights(case.up_to(dt.date(1962, 10, 10)))
+    after = exact_weights(case)
+    assert 0.3 < before["offensive"] < 0.7  # early October: the build-ups are hard to tell apart
+    assert before["none"] < 0.01
+    assert after.leading == "offensive" and after["offensive"] > 0.8
+    assert dict(case.arrays().dropped) == {"E05": "same origin as E02 (u2-sam-1962-08-29)"}
