@@ -305,3 +305,28 @@ def once_per_session(tmp_path_factory, name: str, build):
         result = build(shared / name)
         cached.write_bytes(pickle.dumps(result))
         return result
+
+
+# ---------------------------------------------------------------------------- charts
+def drawn_texts(fig) -> list[str]:
+    """Every text drawn on a figure: figure texts, axes texts, axes titles, y tick labels."""
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+        out += [ax.get_title()] + [t.get_text() for t in ax.get_yticklabels()]
+    return out
+
+
+def visible_texts(fig) -> list:
+    """Every visible, non-empty text artist of the figure (titles, tick labels, legend...)."""
+    import matplotlib.pyplot as plt
+
+    return [t for t in fig.findobj(plt.Text) if t.get_visible() and t.get_text().strip()]
+
+
+def bundled_scenario(name: str) -> Case:
+    """A scenario of the project's ``scenarios/`` by name, e.g. ``"baseline"``."""
+    import achlab
+    from achlab import paths
+
+    return achlab.resolve(paths.scenarios_dir() / f"{name}.yaml")

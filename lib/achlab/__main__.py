@@ -1,3 +1,5 @@
+"""``python -m achlab``: run the ``achlab`` command."""
+
 import sys
 
 from achlab.cli import main

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from achlab import cli
-from achlab.engines.consensus.rules import (
+from achlab.engines.consensus import (
     BAND_NAMES,
     analyst_weights,
     apply_ratings,
@@ -407,7 +407,7 @@ def test_charts_render(small):
 # ---------------------------------------------------------------------------- PyMC pooling
 @pytest.mark.slow
 def test_pooled_weights(small):
-    from achlab.engines.consensus.rules import pooled_weights
+    from achlab.engines.consensus import pooled_weights
 
     case, analysts = small
     analysts = {**analysts, "dee": {"E1": {"a": "C", "c": "II"}, "E2": {"a": "C", "b": "N"}}}

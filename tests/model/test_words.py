@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from achlab.model.words import estimative_word, headline, percent
@@ -107,3 +108,23 @@ def test_headline_and_percent():
     assert percent(0.996) == ">99 %"
     assert percent(0.0) == "0 %"
     assert percent(1.0) == "100 %"
+
+
+@pytest.mark.parametrize("yardstick", ["icd203", "uk"])
+def test_bands_tile_zero_to_one_and_agree_with_the_word(yardstick):
+    from achlab.model.words import band_of, bands
+
+    table = bands(yardstick)
+    assert table[0][0] == 0.0 and table[-1][1] == 1.0
+    assert all(a[1] == b[0] for a, b in zip(table, table[1:], strict=False))
+    for p in np.linspace(0, 1, 201):
+        lo, hi, word = band_of(p, yardstick)
+        assert word == estimative_word(p, yardstick)
+        assert lo - 0.05 <= p <= hi + 0.05  # the UK yardstick's gaps go to the nearer band
+
+
+def test_band_of_gives_the_icd203_band_of_likely():
+    from achlab.model.words import band_of
+
+    assert band_of(0.62) == (0.55, 0.80, "likely")
+    assert band_of(0.80) == (0.55, 0.80, "likely")  # an edge takes the word nearer even chance

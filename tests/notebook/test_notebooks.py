@@ -5,8 +5,8 @@ git), a first markdown cell saying what the notebook does, a ``parameters`` cell
 parameters ``achlab run`` sets, and a closing versions cell.
 
 The slow checks execute every notebook for every scenario file in ``scenarios/`` once per test
-session, through :func:`achlab.notebook.pipeline.run` with small sampler sizes, and then read what was
-executed: no failures, no absolute paths of this machine in any output, no progress bars.
+session, through :func:`achlab.notebook.pipeline.run` with small sampler sizes, and then read what
+was executed: no failures, no absolute paths of this machine in any output, no progress bars.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def test_the_output_check_catches_a_notebook_with_outputs():
 def test_committed_notebook_has_no_outputs(path):
     problems = stored_outputs(read(path))
     assert not problems, (f"{path.name} is committed with outputs; strip them "
-                          f"(jupytext from its source, or nbstripout): {problems}")
+                          f"(python -m achlab.notebook.hygiene --strip notebooks): {problems}")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

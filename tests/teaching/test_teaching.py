@@ -1,16 +1,19 @@
 """Exercises (:mod:`achlab.teaching`) and the teaching case ``cuba-missiles-1962``.
 
 Every registered question must accept its own solution and refuse a wrong answer, explain
-both, and compute its numbers from the library when checked (not from a stored value).
+both, and compute its numbers from the library when checked (not from a stored value). The
+questions are data (``questions.yaml``); the computations are in :mod:`achlab.teaching.reference`,
+and each must match a question that needs it.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
 
-from achlab import cli, teaching
+from achlab import cli
 from achlab.engines.exact import exact_weights
 from achlab.load.case import load_case
 from achlab.teaching import (
@@ -19,10 +22,15 @@ from achlab.teaching import (
     Feedback,
     ask,
     check_answer,
+    data_problems,
+    load_questions,
     questions,
+    read_questions_file,
+    reference,
     solution,
     unpacked_case,
 )
+from achlab.teaching.reference import EXPLANATIONS, REFERENCES
 
 IDS = list(QUESTIONS)
 
@@ -100,7 +108,7 @@ def test_numbers_are_computed_from_the_library_at_check_time(monkeypatch):
     expected = exact_weights(nk.up_to(dt.date(2024, 10, 18)).without("E05"))["combat"]
     assert solution("linchpin-nk") == pytest.approx(expected)
     # change the data behind the question: the answer follows
-    real = teaching._case
+    real = reference._case
 
     def doubted(case_id):
         case = real(case_id)
@@ -108,11 +116,82 @@ def test_numbers_are_computed_from_the_library_at_check_time(monkeypatch):
             return case
         return case.with_source("kr-gov", reliability=0.05)
 
-    monkeypatch.setattr(teaching, "_case", doubted)
+    monkeypatch.setattr(reference, "_case", doubted)
     changed = solution("linchpin-nk")
     assert changed != pytest.approx(expected, abs=1e-3)
     assert check_answer("linchpin-nk", changed).correct
     assert not check_answer("linchpin-nk", expected).correct
+
+
+# ---------------------------------------------------------------------------- data and references
+def entry(data, qid):
+    """The raw entry of one question in the questions data."""
+    return next(q for q in data["questions"] if q["id"] == qid)
+
+
+def test_every_question_has_the_computations_it_needs_and_no_more():
+    assert data_problems(read_questions_file(), REFERENCES, EXPLANATIONS) == []
+    for qid, q in QUESTIONS.items():
+        assert (q.answer is None) == (q.compute is not None), qid
+    for function in {*REFERENCES.values(), *EXPLANATIONS.values()}:
+        assert function.__doc__, f"{function.__name__} has no docstring"
+
+
+def test_a_question_without_its_reference_is_refused():
+    data = read_questions_file()
+    refs, expl = dict(REFERENCES), dict(EXPLANATIONS)
+    del refs["linchpin-nk"]
+    found = data_problems(data, refs, expl)
+    assert found == ["question 'linchpin-nk': no answer and no reference in reference.py"]
+    with pytest.raises(ValueError, match="no answer and no reference"):
+        load_questions(data, refs, expl)
+    del expl["linchpin-nk"]
+    assert any("uses ['with_e05'] but reference.py has no explanation" in p
+               for p in data_problems(data, refs, expl))
+
+
+def test_a_reference_naming_no_question_is_refused():
+    data = read_questions_file()
+    refs = {**REFERENCES, "no-such-question": REFERENCES["linchpin-nk"]}
+    expl = {**EXPLANATIONS, "mece-nk": EXPLANATIONS["linchpin-nk"]}
+    found = data_problems(data, refs, expl)
+    assert "reference 'no-such-question' in reference.py names no question" in found
+    assert any("'mece-nk': an explanation in reference.py, but its why uses no field" in p
+               for p in found)
+    fixed = copy.deepcopy(data)
+    entry(fixed, "linchpin-nk")["answer"] = 0.5
+    assert any("a fixed answer and a reference" in p
+               for p in data_problems(fixed, REFERENCES, EXPLANATIONS))
+
+
+def test_malformed_questions_are_refused():
+    data = read_questions_file()
+    bad = copy.deepcopy(data)
+    q = bad["questions"][0]
+    q["hint"] = q.pop("hints")
+    q["kind"] = "essay"
+    bad["questions"].append(dict(bad["questions"][1]))
+    found = "\n".join(data_problems(bad, REFERENCES, EXPLANATIONS))
+    assert "unknown field 'hint'" in found and "kind 'essay'" in found
+    assert "duplicate id" in found
+    bad = copy.deepcopy(data)
+    entry(bad, "rate-nk-E13")["accepted"].append("maybe")
+    assert "'maybe' is not a possible answer" in "\n".join(
+        data_problems(bad, REFERENCES, EXPLANATIONS))
+
+
+def test_params_agree_with_the_prompts():
+    for q in QUESTIONS.values():
+        if "evidence" in q.params and q.kind == "rating":
+            assert f"item {q.params['evidence']} " in q.prompt, q.id
+            assert f"'{q.params['hypothesis']}'" in q.prompt, q.id
+        if "votes" in q.params:
+            assert ", ".join(q.params["votes"]) in q.prompt, q.id
+        if "separate" in q.params:
+            a, b = q.params["separate"]
+            assert f"'{a}' from '{b}'" in q.prompt, q.id
+        if "ratings" in q.params:
+            assert set(q.params["ratings"]) == set(q.options), q.id
 
 
 def test_unpacked_case():

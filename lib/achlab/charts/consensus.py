@@ -6,7 +6,7 @@
   consensus ratings and of the PyMC pooling.
 
 Without ``ax`` a chart gets its own slide-sized figure and a footer; with ``ax`` it draws there
-and leaves layout and footer to the caller (house style, as :mod:`achlab.charts.basic`).
+and leaves layout and footer to the caller (the house style of :mod:`achlab.charts`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
 from achlab.charts.footer import add_footer
+from achlab.charts.layout import font_for_rows, row_height_pt, shorten
 from achlab.charts.style import colour_of, figure_and_axes, hatch_of, set_titles, styled
-from achlab.engines.consensus.rules import BAND_NAMES, RATING_VALUES, ConsensusResult
+from achlab.engines.consensus import BAND_NAMES, RATING_VALUES, ConsensusResult
 from achlab.model import Case
 from achlab.model.words import percent
 
@@ -65,10 +66,9 @@ def plot_consensus(result: ConsensusResult, case: Case, ax=None, title: str | No
     with styled():
         margins = {"left": 0.36, "right": 0.98, "top": 0.73, "bottom": 0.2}
         fig, ax, own = figure_and_axes(ax, margins)
-        big = max(9, min(16, 260 // max(rows, 1)))
+        big = font_for_rows(rows, 260, smallest=9, largest=16)
         # Two lines of small text must fit a row: size them from the row's height in points.
-        box = ax.get_position()
-        row_pt = box.height * fig.get_figheight() * 72 / max(rows, 1)
+        row_pt = row_height_pt(ax, rows)
         small = min(10.0, row_pt * 0.8 / 2.3)
         one_line = small < 7
         if one_line:
@@ -104,8 +104,7 @@ def plot_consensus(result: ConsensusResult, case: Case, ax=None, title: str | No
         ax.set_xticks(np.arange(len(ids)) + 0.5,
                       [textwrap.fill(case.labels[h], 22) for h in ids], fontsize=14)
         ax.xaxis.tick_top()
-        labels = [f"{e} {textwrap.shorten(summaries.get(e, ''), 40, placeholder='…')}"
-                  for e in items]
+        labels = [f"{e} {shorten(summaries.get(e, ''), 40)}" for e in items]
         ax.set_yticks(np.arange(rows) + 0.5, labels, fontsize=max(9, min(13, big - 2)))
         ax.tick_params(length=0)
         for spine in ax.spines.values():
@@ -210,7 +209,7 @@ def plot_analyst_weights(case: Case, analyst_weights: dict, consensus=None, pool
         set_titles(fig, ax, title or default,
                    "Above the dashed line: each analyst's ratings in place of the case's "
                    "(exact weights); below, in bold: the analysts combined.\n"
-                   + textwrap.shorten(case.question, 110, placeholder="…"), own)
+                   + shorten(case.question, 110), own)
         if own:
             add_footer(fig, case, note=f"{n_analysts} analysts")
     return fig

@@ -27,8 +27,10 @@ def inputs_hash(case: Case, length: int = 8) -> str:
 
 
 def footer_text(case: Case, note: str = "", scenario: str | None = None) -> str:
-    """Two lines: ``Source: ... (N evidence items)``, then scenario, cut-off, inputs hash and
-    version."""
+    """Footer text in two lines: the source, then scenario, cut-off, inputs hash and version.
+
+    The first line reads ``Source: ... (N evidence items)``.
+    """
     from achlab import __version__
 
     cut = case.cutoff.isoformat() if case.cutoff else "undated"

@@ -1,4 +1,9 @@
-"""The house style: one style file shipped in the package, loaded explicitly."""
+"""The house style of the charts.
+
+It covers the style file shipped in the package (loaded explicitly), the slide-sized figure with
+its title block, and the cues that tell hypotheses and bands apart: colour, hatch, line style,
+marker, and the estimative-language band edges the charts mark.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from importlib.resources import files
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
+from achlab.model.words import bands
+
 STYLE_FILE = files("achlab.charts") / "achlab.mplstyle"
 
 #: petroff10, a colour-blind-safe palette (Petroff 2021), in hypothesis order.
@@ -15,6 +22,9 @@ PALETTE = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6", "#a96b59", "#e
            "#b9ac70", "#717581", "#92dadd")
 #: Second cue beside colour: one hatch per hypothesis.
 HYPOTHESIS_HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
+#: Cues for lines over time: one line style and one marker per hypothesis.
+LINE_STYLES = ("-", "--", ":", "-.")
+MARKERS = ("o", "s", "^", "D", "v", "P")
 #: Heuer ratings: blue = consistent, grey = neutral, orange/red = inconsistent (cells are labelled).
 RATING_COLOURS = {"CC": "#1f5f9e", "C": "#8fbce6", "N": "#e6e6e6", "I": "#f6b26b",
                   "II": "#bd1f01", "NA": "#ffffff"}
@@ -53,8 +63,10 @@ def new_figure(nrows: int = 1, ncols: int = 1, size=SLIDE_SIZE, margins=None, **
 
 
 def figure_and_axes(ax=None, margins=None):
-    """``(fig, ax, own)``: the caller's axes, or a new slide-sized figure (``own`` True), on which
-    the chart then adds its title block and footer."""
+    """``(fig, ax, own)``: the caller's axes, or a new slide-sized figure (``own`` True).
+
+    The chart then adds its title block and footer to them.
+    """
     if ax is not None:
         return ax.figure, ax, False
     fig, ax = new_figure(margins=margins)
@@ -62,8 +74,11 @@ def figure_and_axes(ax=None, margins=None):
 
 
 def set_titles(fig, ax, title: str, subtitle: str = "", own: bool = True) -> None:
-    """Title block: on its own figure, a headline at the top left and a subtitle below it;
-    on a caller's axes, the axes title."""
+    """Title block of a chart.
+
+    On its own figure, a headline at the top left and a subtitle below it; on a caller's axes,
+    the axes title.
+    """
     if own:
         fig.text(0.012, 0.95, title, fontsize=24, fontweight="bold", va="top", ha="left")
         if subtitle:
@@ -80,3 +95,18 @@ def colour_of(index: int) -> str:
 def hatch_of(index: int) -> str:
     """Hatch for the ``index``-th hypothesis."""
     return HYPOTHESIS_HATCHES[index % len(HYPOTHESIS_HATCHES)]
+
+
+def line_style_of(index: int) -> str:
+    """Line style for the ``index``-th hypothesis."""
+    return LINE_STYLES[index % len(LINE_STYLES)]
+
+
+def marker_of(index: int) -> str:
+    """Marker for the ``index``-th hypothesis."""
+    return MARKERS[index % len(MARKERS)]
+
+
+def band_edges(yardstick: str) -> list[tuple[float, str]]:
+    """The inner edges between estimative-language bands, each with the word just below it."""
+    return [(upper, word) for _, upper, word in bands(yardstick)[:-1]]

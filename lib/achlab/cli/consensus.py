@@ -44,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _inputs(args):
     """The case (cut at ``--as-of``) and the analysts' ratings; InputError when bad."""
-    from achlab.engines.consensus.rules import restrict_to
+    from achlab.engines.consensus import restrict_to
     from achlab.load.analysts import ANALYSTS_FOLDER, load_analysts
     from achlab.load.case import case_dir, load_case
     from achlab.load.parse import parse_date
@@ -67,7 +67,7 @@ def _inputs(args):
 
 def run(args) -> int:
     """Run ``achlab consensus``; returns the exit code (2 with located messages on bad input)."""
-    from achlab.engines.consensus.rules import analyst_weights, consensus, consensus_weights
+    from achlab.engines.consensus import analyst_weights, consensus, consensus_weights
 
     try:
         case, analysts, as_of = _inputs(args)
@@ -80,7 +80,7 @@ def run(args) -> int:
     combined = consensus_weights(case, analysts, result)
     pooled = None
     if getattr(args, "pooled", False):
-        from achlab.engines.consensus.rules import pooled_weights
+        from achlab.engines.consensus import pooled_weights
 
         pooled = pooled_weights(case, analysts, seed=getattr(args, "seed", None))
     if getattr(args, "json", False):

@@ -40,11 +40,11 @@ def analyse(case) -> dict:
     from achlab.engines.sensitivity import (
         MOTIVE_SWING,
         POINT_RELIABILITY_SWING,
-        RELIABILITY_INTERVAL,
         flip_points,
         leave_one_out,
         tornado,
     )
+    from achlab.model.scales import INTERVAL
 
     weights = exact_weights(case)
     loo = leave_one_out(case)
@@ -61,7 +61,7 @@ def analyse(case) -> dict:
     notes = [
         f"leading hypothesis: argmax of the exact weights ({loo.leading})",
         "tornado and flip points on point reliabilities: other sources at their mean; "
-        f"reliability swung over the {100 * RELIABILITY_INTERVAL:.0f} % prior interval (a fixed "
+        f"reliability swung over the {100 * INTERVAL:.0f} % prior interval (a fixed "
         f"number \u00b1 {POINT_RELIABILITY_SWING:.2f}), motive \u00b1 {MOTIVE_SWING:.2f}, "
         "clipped to [0, 1]",
         "items collapsed by origin change nothing when left out alone; see claims",

@@ -10,17 +10,22 @@ with ``logsumexp``. Sweeps over many reliability settings are one compiled, para
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from scipy.special import roots_jacobi
 
+from achlab.engines.likelihood import (
+    EvidenceImpossibleError,
+    compiled_log_report_probability,
+    jacobi_rule,
+    log_report_probability,
+    logsumexp,
+    normalise,
+)
 from achlab.model import Case, CaseArrays
 from achlab.model.words import estimative_word
 
-
-class EvidenceImpossibleError(ValueError):
-    """Raised when the evidence has zero likelihood under every hypothesis."""
+__all__ = ["EvidenceImpossibleError", "Weights", "exact_weights", "log_likelihood",
+           "sweep_log_posterior", "sweep_weights"]
 
 
 @dataclass(frozen=True)
@@ -72,39 +77,11 @@ class Weights:
         )
 
 
-# ---------------------------------------------------------------------------- quadrature
-def logsumexp(a: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarray:
-    """``log(sum(exp(a)))`` along ``axis``, stable, ``-inf`` when every term is ``-inf``.
-
-    A plain-numpy version: SciPy's is several times slower on the small arrays used here.
-    """
-    a = np.asarray(a, dtype=float)
-    top = np.max(a, axis=axis, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
-    with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(a - top), axis=axis, keepdims=True)) + top
-    return out if keepdims else np.squeeze(out, axis=axis)
-
-
-@lru_cache(maxsize=4096)
-def jacobi_rule(n_items: int, alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes on [0, 1] and log weights (summing to 1) exact for Beta(alpha, beta) integrands
-    that are polynomials of degree ``n_items``."""
-    m = max(1, -(-(n_items + 1) // 2))
-    x, w = roots_jacobi(m, beta - 1.0, alpha - 1.0)
-    nodes = (x + 1.0) / 2.0
-    with np.errstate(divide="ignore"):
-        logw = np.log(w) - logsumexp(np.log(w))
-    nodes.setflags(write=False)
-    logw.setflags(write=False)
-    return nodes, logw
-
-
+# ---------------------------------------------------------------------------- one case
 def _log_factors(arr: CaseArrays, rho_items: np.ndarray) -> np.ndarray:
     """``log(a_i + rho_i c_i (p_ik - a_i))`` for item reliabilities ``rho_items`` (..., N)."""
     r = (rho_items * arr.cred_factor)[..., None]
-    with np.errstate(divide="ignore"):
-        return np.log(r * arr.likelihood + (1.0 - r) * arr.motive[:, None])
+    return log_report_probability(r, arr.likelihood, arr.motive[:, None])
 
 
 def log_likelihood(arr: CaseArrays, rho: np.ndarray | None = None) -> np.ndarray:
@@ -132,28 +109,14 @@ def log_likelihood(arr: CaseArrays, rho: np.ndarray | None = None) -> np.ndarray
         sub_c = arr.cred_factor[mask][:, None]
         if arr.rel_is_point[s]:
             r = arr.rel_mean[s] * sub_c
-            with np.errstate(divide="ignore"):
-                total += np.log(r * sub_p + (1.0 - r) * sub_a).sum(axis=0)
+            total += log_report_probability(r, sub_p, sub_a).sum(axis=0)
             continue
         nodes, logw = jacobi_rule(n_s, float(arr.rel_alpha[s]), float(arr.rel_beta[s]))
         # (m, n_s, K): each node's factors, summed over items, then integrated over nodes.
         r = nodes[:, None, None] * sub_c
-        with np.errstate(divide="ignore"):
-            logf = np.log(r * sub_p + (1.0 - r) * sub_a).sum(axis=1)
+        logf = log_report_probability(r, sub_p, sub_a).sum(axis=1)
         total += logsumexp(logw[:, None] + logf, axis=0)
     return total
-
-
-def normalise(log_prior: np.ndarray, loglik: np.ndarray, case_id: str = "") -> np.ndarray:
-    """Posterior probabilities from log prior and log-likelihood (last axis = hypotheses)."""
-    log_post = log_prior + loglik
-    norm = logsumexp(log_post, axis=-1, keepdims=True)
-    if not np.all(np.isfinite(norm)):
-        raise EvidenceImpossibleError(
-            f"case {case_id}: the evidence has zero probability under every hypothesis "
-            "(an item rated 0 under every hypothesis with a reliability-1 source, or a prior of 0)"
-        )
-    return np.exp(log_post - norm)
 
 
 def exact_weights(case: Case, rho: np.ndarray | None = None) -> Weights:
@@ -178,7 +141,7 @@ def exact_weights(case: Case, rho: np.ndarray | None = None) -> Weights:
             raise ValueError(f"rho must have one value per source ({len(arr.source_ids)})")
         if np.isnan(rho).any() or np.any((rho < 0) | (rho > 1)):
             raise ValueError("every reliability must be in [0, 1]")
-    probs = normalise(arr.log_prior, log_likelihood(arr, rho), case.id)
+    probs = normalise(arr.log_prior + log_likelihood(arr, rho), case.id)
     return Weights(arr.hypothesis_ids, probs, probs, probs, "exact", case.labels, case.yardstick)
 
 
@@ -187,9 +150,7 @@ def _sweep_numpy(log_prior, p, c, src, rho, motive, item_motive, own):
     """Reference implementation of :func:`sweep_log_posterior` in numpy."""
     rho_items = rho[:, src] * c  # (R, N)
     a_items = np.where(own, item_motive, motive[:, src])  # (R, N)
-    r = rho_items[..., None]
-    with np.errstate(divide="ignore"):
-        logf = np.log(r * p + (1.0 - r) * a_items[..., None])
+    logf = log_report_probability(rho_items[..., None], p, a_items[..., None])
     return log_prior + logf.sum(axis=1)
 
 
@@ -198,6 +159,7 @@ def _make_kernel():
         import numba
     except ImportError:  # pragma: no cover - numba comes with pytensor
         return None
+    log_report = compiled_log_report_probability()
 
     @numba.njit(parallel=True, cache=True, fastmath=False)
     def kernel(log_prior, p, c, src, rho, motive, item_motive, own):  # pragma: no cover
@@ -209,7 +171,7 @@ def _make_kernel():
                 for i in range(n_count):
                     w = rho[r, src[i]] * c[i]
                     a = item_motive[i] if own[i] else motive[r, src[i]]
-                    acc += np.log(w * p[i, k] + (1.0 - w) * a)
+                    acc += log_report(w, p[i, k], a)
                 out[r, k] = acc
         return out
 
@@ -265,4 +227,4 @@ def sweep_log_posterior(case: Case, rho: np.ndarray, motive: np.ndarray | None =
 def sweep_weights(case: Case, rho: np.ndarray, motive: np.ndarray | None = None,
                   engine: str = "compiled") -> np.ndarray:
     """Posterior weights (R, K) for many reliability (and motive) settings: one array op."""
-    return normalise(0.0, sweep_log_posterior(case, rho, motive, engine), case.id)
+    return normalise(sweep_log_posterior(case, rho, motive, engine), case.id)

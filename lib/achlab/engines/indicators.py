@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from achlab.engines.exact import exact_weights, log_likelihood, logsumexp
+from achlab.engines.exact import exact_weights, log_likelihood
+from achlab.engines.likelihood import log_report_probability, logsumexp
 from achlab.model import Case, EvidenceItem, Indicator
 
 LN2 = np.log(2.0)
@@ -168,10 +169,8 @@ def indicator_likelihood(case: Case, indicator: Indicator) -> tuple[np.ndarray, 
     if p is None:
         raise ValueError(f"indicator {indicator.id}: no rated cell")
     rho, a = float(src.reliability.mean), float(src.motive)
-    with np.errstate(divide="ignore"):
-        log_q = np.log(rho * p + (1 - rho) * a)
-        log_not = np.log(rho * (1 - p) + (1 - rho) * (1 - a))
-    return log_q, log_not
+    # Not reporting is the same testimony model with the event and the motive negated.
+    return log_report_probability(rho, p, a), log_report_probability(rho, 1 - p, 1 - a)
 
 
 def _current_log_weights(case: Case) -> np.ndarray:

@@ -31,12 +31,13 @@ import pymc as pm  # noqa: E402
 import pytensor.tensor as pt  # noqa: E402
 
 from achlab.engines.exact import Weights  # noqa: E402
+from achlab.engines.likelihood import tensor_log_report_probability  # noqa: E402
 from achlab.model import Case  # noqa: E402
+from achlab.model.scales import INTERVAL, interval_tails  # noqa: E402
 
 DEFAULTS = {"draws": 1000, "tune": 1000, "chains": 4, "target_accept": 0.9}
 MAX_RHAT = 1.01
 MIN_ESS = 400
-INTERVAL = 0.89
 
 
 class SamplingProblem(RuntimeError):
@@ -163,12 +164,7 @@ def build_model(case: Case, pooling: bool | None = None) -> pm.Model:
         rho = pm.Deterministic("reliability", is_point * fixed + (1 - is_point) * rho_free,
                                dims="source")
         rho_item = rho[src] * c
-        factors = rho_item[:, None] * p + (1 - rho_item[:, None]) * a[:, None]
-        # A report impossible under a hypothesis (factor exactly 0) gives -inf there, with a
-        # finite gradient: log is only ever taken of positive numbers.
-        positive = pt.gt(factors, 0)
-        loglik = pt.switch(positive, pt.log(pt.switch(positive, factors, 1.0)),
-                           -np.inf).sum(axis=0)
+        loglik = tensor_log_report_probability(rho_item[:, None], p, a[:, None]).sum(axis=0)
         log_joint = log_prior + loglik
         pm.Potential("reports", pm.math.logsumexp(log_joint))
         pm.Deterministic("weights", pt.special.softmax(log_joint), dims="hypothesis")
@@ -282,9 +278,9 @@ def summarise(case: Case, idata, settings: dict, seconds: float, *, check: bool 
     if check:
         _check(case, checked, divergences, min_ess, settings)
     w = idata.posterior["weights"].values.reshape(-1, len(arr.hypothesis_ids))
-    tail = (1 - INTERVAL) / 2
-    weights = Weights(arr.hypothesis_ids, w.mean(axis=0), np.quantile(w, tail, axis=0),
-                      np.quantile(w, 1 - tail, axis=0), "mcmc", case.labels, case.yardstick)
+    lo_q, hi_q = interval_tails()
+    weights = Weights(arr.hypothesis_ids, w.mean(axis=0), np.quantile(w, lo_q, axis=0),
+                      np.quantile(w, hi_q, axis=0), "mcmc", case.labels, case.yardstick)
     rho = idata.posterior["reliability"].values.reshape(-1, len(arr.source_ids))
     n_reports = np.bincount(arr.item_source, minlength=len(arr.source_ids))
     rows = []
@@ -295,8 +291,8 @@ def summarise(case: Case, idata, settings: dict, seconds: float, *, check: bool 
             "prior": src.reliability.describe(), "prior mean": src.reliability.mean,
             "prior low": lo, "prior high": hi,
             "posterior mean": float(rho[:, s].mean()),
-            "posterior low": float(np.quantile(rho[:, s], tail)),
-            "posterior high": float(np.quantile(rho[:, s], 1 - tail)),
+            "posterior low": float(np.quantile(rho[:, s], lo_q)),
+            "posterior high": float(np.quantile(rho[:, s], hi_q)),
         })
     reliability = pd.DataFrame(rows).set_index("source")
     reliability["shift"] = reliability["posterior mean"] - reliability["prior mean"]

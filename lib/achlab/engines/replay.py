@@ -74,8 +74,10 @@ class Replay:
 
     @property
     def leading_by_date(self):
-        """Leading hypothesis id at each date (a pandas Series); ``"tie"`` where two or more
-        hypotheses share the top weight (within 1e-12)."""
+        """Leading hypothesis id at each date (a pandas Series).
+
+        The value is ``"tie"`` where two or more hypotheses share the top weight (within 1e-12).
+        """
         w = self.weights.to_numpy()
         top = np.sort(w, axis=1)
         tied = top[:, -1] - top[:, -2] <= 1e-12 if w.shape[1] > 1 else np.zeros(len(w), bool)

@@ -42,11 +42,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from achlab.engines.exact import exact_weights, logsumexp, sweep_log_posterior
+from achlab.engines.exact import exact_weights, sweep_log_posterior
+from achlab.engines.likelihood import log_report_probability, normalise
 from achlab.model import Case
+from achlab.model.scales import INTERVAL
 
-#: Probability of the central interval of a Beta reliability prior swung by the tornado.
-RELIABILITY_INTERVAL = 0.89
+#: A Beta reliability prior is swung over its central interval (:data:`INTERVAL`).
 #: Half-width of the tornado swing for a fixed-number reliability (clipped to [0, 1]).
 POINT_RELIABILITY_SWING = 0.15
 #: Half-width of the tornado swing for a motive (clipped to [0, 1]).
@@ -65,52 +66,6 @@ PARAMETERS = ("reliability", "motive")
 def source_motives(case: Case) -> np.ndarray:
     """(S,) each source's motive, in the order of ``case.sources``."""
     return np.array([s.motive for s in case.sources], dtype=float)
-
-
-def point_log_posterior(case: Case, rho: np.ndarray, motive: np.ndarray | None = None
-                        ) -> np.ndarray:
-    """Unnormalised log posterior of the point model for many settings at once.
-
-    The compiled :func:`~achlab.engines.exact.sweep_log_posterior`; items that set their own
-    motive keep it.
-
-    Parameters
-    ----------
-    case : Case
-    rho : array (R, S)
-        Source reliabilities per setting.
-    motive : array (R, S), optional
-        Source motives per setting (default: each source's own).
-
-    Returns
-    -------
-    array (R, K)
-    """
-    return sweep_log_posterior(case, rho, motive)
-
-def normalise_rows(log_post: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weights per row, and which rows are possible at all.
-
-    Parameters
-    ----------
-    log_post : array (R, K)
-        Unnormalised log posteriors.
-
-    Returns
-    -------
-    weights : array (R, K)
-        Normalised weights; rows whose evidence has zero probability under every hypothesis are
-        NaN (never silently: see ``ok``).
-    ok : array (R,) of bool
-        False for those impossible rows.
-    """
-    log_post = np.atleast_2d(log_post)
-    ok = np.isfinite(log_post).any(axis=1)
-    weights = np.full(log_post.shape, np.nan)
-    if ok.any():
-        norm = logsumexp(log_post[ok], axis=1, keepdims=True)
-        weights[ok] = np.exp(log_post[ok] - norm)
-    return weights, ok
 
 
 def _lead(case: Case) -> tuple[np.ndarray, int]:
@@ -456,9 +411,9 @@ def swing_range(case: Case, source_id: str, parameter: str) -> tuple[float, floa
             lo = max(0.0, rel.mean - POINT_RELIABILITY_SWING)
             hi = min(1.0, rel.mean + POINT_RELIABILITY_SWING)
             return lo, hi, f"fixed {rel.mean:.2f} \u00b1 {POINT_RELIABILITY_SWING:.2f}"
-        lo, hi = rel.interval(RELIABILITY_INTERVAL)
+        lo, hi = rel.interval(INTERVAL)
         tag = f"{rel.letter} " if rel.letter else ""
-        return lo, hi, f"{RELIABILITY_INTERVAL:.0%} interval of the {tag}prior".replace("%", " %")
+        return lo, hi, f"{INTERVAL:.0%} interval of the {tag}prior".replace("%", " %")
     if parameter == "motive":
         lo, hi = max(0.0, src.motive - MOTIVE_SWING), min(1.0, src.motive + MOTIVE_SWING)
         return lo, hi, f"motive {src.motive:.2f} \u00b1 {MOTIVE_SWING:.2f}"
@@ -498,8 +453,9 @@ def tornado(case: Case, steps: int = TORNADO_STEPS) -> Tornado:
             specs.append((sid, parameter, current, lo, hi, note, values))
             rho_rows.append(rho)
             mot_rows.append(mot)
-    weights, ok = normalise_rows(point_log_posterior(case, np.vstack(rho_rows),
-                                                     np.vstack(mot_rows)))
+    weights = normalise(sweep_log_posterior(case, np.vstack(rho_rows), np.vstack(mot_rows)),
+                        impossible="nan")
+    ok = ~np.isnan(weights[:, 0])
     if not ok[0]:
         raise ValueError(f"case {case.id}: the evidence is impossible at the mean reliabilities")
     lead_w = weights[:, lead]
@@ -612,10 +568,8 @@ def _source_curve(case: Case, s: int, parameter: str):
     mask = arr.item_source == s
     rho_items = arr.rel_mean[arr.item_source] * arr.cred_factor
     a_items = np.where(own, arr.motive, source_motives(case)[arr.item_source])
-    with np.errstate(divide="ignore"):
-        r_other = rho_items[~mask, None]
-        other = np.log(r_other * arr.likelihood[~mask]
-                       + (1.0 - r_other) * a_items[~mask, None]).sum(axis=0)
+    other = log_report_probability(rho_items[~mask, None], arr.likelihood[~mask],
+                                   a_items[~mask, None]).sum(axis=0)
     const = arr.log_prior + other
     p, c, a0, own_s = arr.likelihood[mask], arr.cred_factor[mask], a_items[mask], own[mask]
     rho_s = arr.rel_mean[s]
@@ -628,8 +582,7 @@ def _source_curve(case: Case, s: int, parameter: str):
         else:
             a = np.where(own_s[None, :, None], a0[None, :, None], x)
             r = rho_s * c[None, :, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return const + np.log(r * p[None] + (1.0 - r) * a).sum(axis=1)
+        return const + log_report_probability(r, p[None], a).sum(axis=1)
 
     return curve, int(mask.sum())
 
@@ -854,7 +807,8 @@ def assumption_sweep(case: Case, x: Assumption | str, y: Assumption | str,
     for a, vals in ((x, gx), (y, gy)):
         s = arr.source_ids.index(a.source_id)
         (rho if a.parameter == "reliability" else mot)[1:, s] = vals.ravel()
-    weights, ok = normalise_rows(point_log_posterior(case, rho, mot))
+    weights = normalise(sweep_log_posterior(case, rho, mot), impossible="nan")
+    ok = ~np.isnan(weights[:, 0])
     k = len(arr.hypothesis_ids)
     return SweepGrid(x, y, xv, yv, weights[1:].reshape(*gx.shape, k), ok[1:].reshape(gx.shape),
                      arr.hypothesis_ids, arr.hypothesis_ids[lead], x.label(case), y.label(case),

@@ -22,11 +22,11 @@ Every problem in every file is reported together, as ``path:line: field: message
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from achlab import paths
 from achlab.load.case import case_dir, load_case
+from achlab.load.csvfile import Collector, read_csv
 from achlab.load.parse import ID_PATTERN
 from achlab.model import Case, InputError, Problem
 from achlab.model.scales import NOT_APPLICABLE, RATINGS
@@ -139,51 +139,38 @@ def load_analysts(case: Case | str | Path, data_dir: Path | None = None,
 
 def _read(path: Path, case: Case, problems: list[Problem]) -> dict[str, dict[str, str]]:
     """Parse one file, appending problems; returns what could be read."""
-    shown = paths.display_path(path)
+    col = Collector(paths.display_path(path))
+    ratings = _parse(path, case, col)
+    problems += col.problems
+    return ratings
 
-    def add(line, field, message):
-        problems.append(Problem(shown, line, field, message))
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        add(1, "file", "not found")
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        add(1, "file", f"cannot be read ({exc})")
-        return {}
-    reader = csv.reader(text.splitlines(keepends=True))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        add(1, "header", "file is empty")
-        return {}
+def _parse(path: Path, case: Case, col: Collector) -> dict[str, dict[str, str]]:
+    """Read one file through :func:`~achlab.load.csvfile.read_csv` and check its columns."""
+    header, rows = read_csv(path, col.shown, (), col)
+    if not header and any(p.line == 1 for p in col.problems):
+        return {}  # not found, unreadable or empty: read_csv said so
     hyp_ids = case.hypothesis_ids
     if "evidence_id" not in header:
-        add(1, "header", "missing column evidence_id")
+        col.add(1, "header", "missing column evidence_id")
         return {}
     unknown = [h for h in header if h != "evidence_id" and h not in hyp_ids]
     if unknown:
-        add(1, "header", f"unknown column(s) {', '.join(unknown)} (hypothesis columns must be "
-            f"one of {', '.join(hyp_ids)})")
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        add(1, "header", f"duplicate column(s): {', '.join(dupes)}")
+        col.add(1, "header", f"unknown column(s) {', '.join(unknown)} (hypothesis columns "
+                f"must be one of {', '.join(hyp_ids)})")
     if not any(h in hyp_ids for h in header):
-        add(1, "header", f"no hypothesis column (give one or more of {', '.join(hyp_ids)})")
+        col.add(1, "header", f"no hypothesis column (give one or more of {', '.join(hyp_ids)})")
+    return _ratings(rows, case, col)
+
+
+def _ratings(rows, case: Case, col: Collector) -> dict[str, dict[str, str]]:
+    """``{evidence_id: {hypothesis_id: rating}}`` from the rows of one file."""
+    add = col.add
+    hyp_ids = case.hypothesis_ids
     known_items = {e.id for e in case.evidence}
     out: dict[str, dict[str, str]] = {}
     seen_lines: dict[str, int] = {}
-    line_next = 2
-    for values in reader:
-        line = line_next
-        line_next = reader.line_num + 1
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            add(line, "row", f"has {len(values)} fields, the header has {len(header)}")
-            continue
-        row = dict(zip(header, (v.strip() for v in values), strict=True))
+    for line, row in rows:
         eid = row["evidence_id"]
         if not eid:
             add(line, "evidence_id", "is empty")

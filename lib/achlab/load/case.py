@@ -1,12 +1,15 @@
 """Case folders to a :class:`~achlab.model.Case`: ``case.yaml``, ``sources.csv``, ``evidence.csv``.
 
-Every problem is collected and reported as ``path:line: field: message`` in one
-:class:`~achlab.model.InputError`. Input files are only ever opened for reading.
+``case.yaml`` is read keeping ids as written (:mod:`~achlab.load.yamlfile`) and checked against
+its declared shape (:class:`~achlab.load.schema.CaseFile`); what needs the case (duplicate
+hypothesis ids, a prior naming every hypothesis and summing to 1, the resolution naming one) and
+the two CSV files are checked here. Every problem is collected and reported as
+``path:line: field: message`` in one :class:`~achlab.model.InputError`. Input files are only
+ever opened for reading.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from achlab import paths
@@ -19,6 +22,8 @@ from achlab.load.parse import (
     parse_reliability,
     parse_unit,
 )
+from achlab.load.schema import CaseFile, validate
+from achlab.load.schema import text_paths as schema_text_paths
 from achlab.load.yamlfile import LocatedYaml, read_yaml
 from achlab.model import Case, EvidenceItem, Hypothesis, InputError, Problem, Source
 from achlab.model.scales import DEFAULT_MOTIVE, Scales
@@ -26,9 +31,8 @@ from achlab.model.scales import DEFAULT_MOTIVE, Scales
 SOURCE_COLUMNS = ("source_id", "name", "kind", "reliability", "motive", "group", "notes")
 EVIDENCE_COLUMNS = ("evidence_id", "date", "summary", "source_id", "credibility", "relevance",
                     "origin", "citation")
-CASE_KEYS = {"id", "title", "question", "hypotheses", "prior", "rating_scale",
-             "reliability_scale", "credibility_scale", "resolution", "handling", "source_note",
-             "description"}
+#: The keys ``case.yaml`` may have (declared in :class:`achlab.load.schema.CaseFile`).
+CASE_KEYS = set(CaseFile.model_fields)
 
 
 def case_dir(case_id: str, data_dir: Path | None = None) -> Path:
@@ -36,100 +40,50 @@ def case_dir(case_id: str, data_dir: Path | None = None) -> Path:
     return Path(data_dir or paths.data_dir()) / case_id
 
 
-def _scales_from_yaml(doc: LocatedYaml, col: Collector) -> Scales:
-    data = doc.data
+def _scales(spec: CaseFile) -> Scales:
+    """The case's scales: the defaults with the letters and codes ``case.yaml`` sets."""
     scales = Scales()
-    if "rating_scale" in data:
-        raw = data["rating_scale"]
-        if not isinstance(raw, dict):
-            col.add(doc.line("rating_scale"), "rating_scale", "must be a mapping rating -> number")
-        else:
-            rating = dict(scales.rating)
-            for key, val in raw.items():
-                try:
-                    rating[str(key).upper()] = parse_unit(val, f"rating_scale.{key}")
-                except ValueError as exc:
-                    col.add(doc.line("rating_scale", key), f"rating_scale.{key}", str(exc))
-            scales = replace(scales, rating=rating)
-    if "reliability_scale" in data:
-        raw = data["reliability_scale"]
-        rel = dict(scales.reliability)
-        for key, val in (raw or {}).items() if isinstance(raw, dict) else []:
-            line = doc.line("reliability_scale", key)
-            if not isinstance(val, dict) or "mean" not in val:
-                col.add(line, f"reliability_scale.{key}", "give {mean: x, concentration: y}")
-                continue
-            try:
-                mean = parse_unit(val["mean"], "mean")
-                conc = val.get("concentration")
-                conc = None if conc is None else float(conc)
-                if conc is not None and conc <= 0:
-                    raise ValueError("concentration must be positive")
-                rel[str(key).upper()] = (mean, conc)
-            except (TypeError, ValueError) as exc:
-                col.add(line, f"reliability_scale.{key}", str(exc))
-        scales = replace(scales, reliability=rel)
-    if "credibility_scale" in data:
-        raw = data["credibility_scale"]
-        cred = dict(scales.credibility)
-        for key, val in (raw or {}).items() if isinstance(raw, dict) else []:
-            try:
-                cred[str(key)] = parse_unit(val, f"credibility_scale.{key}")
-            except ValueError as exc:
-                col.add(doc.line("credibility_scale", key), f"credibility_scale.{key}", str(exc))
-        scales = replace(scales, credibility=cred)
-    return scales
+    rating, rel, cred = dict(scales.rating), dict(scales.reliability), dict(scales.credibility)
+    rating.update({key.upper(): value for key, value in (spec.rating_scale or {}).items()})
+    rel.update({key.upper(): (level.mean, level.concentration)
+                for key, level in (spec.reliability_scale or {}).items()})
+    cred.update(spec.credibility_scale or {})
+    return Scales(rating=rating, reliability=rel, credibility=cred)
 
 
-def _hypotheses(doc: LocatedYaml, col: Collector) -> list[Hypothesis]:
-    raw = doc.data.get("hypotheses")
-    if not isinstance(raw, list) or len(raw) < 2:
-        col.add(doc.line("hypotheses"), "hypotheses", "give a list of at least two hypotheses")
-        return []
+def _hypotheses(spec: CaseFile, doc: LocatedYaml, col: Collector) -> list[Hypothesis]:
     out, seen = [], set()
-    for n, h in enumerate(raw):
-        line = doc.line("hypotheses", n)
-        if not isinstance(h, dict):
-            col.add(line, f"hypotheses[{n}]", "must be a mapping with id, label, description")
+    for n, h in enumerate(spec.hypotheses):
+        if h.id in seen:
+            col.add(doc.line("hypotheses", n, "id"), f"hypotheses[{n}].id",
+                    f"duplicate hypothesis id {h.id!r}")
             continue
-        hid = check_id(h.get("id"), line, f"hypotheses[{n}].id", col)
-        if hid is None:
-            continue
-        if hid in seen:
-            col.add(line, f"hypotheses[{n}].id", f"duplicate hypothesis id {hid!r}")
-            continue
-        seen.add(hid)
-        out.append(Hypothesis(hid, str(h.get("label") or hid), str(h.get("description") or "")))
+        seen.add(h.id)
+        out.append(Hypothesis(h.id, h.label or h.id, h.description))
     return out
 
 
-def check_prior(raw, hyp_ids, doc: LocatedYaml, col: Collector, keys=("prior",)) -> dict | None:
-    """Validate a prior mapping: every hypothesis, numbers in [0, 1], summing to 1."""
-    line = doc.line(*keys)
-    if not isinstance(raw, dict):
-        col.add(line, "prior", "must map each hypothesis id to a probability")
-        return None
-    prior, ok = {}, True
-    for key, val in raw.items():
-        if str(key) not in hyp_ids:
+def check_prior(prior: dict[str, float], hyp_ids, doc: LocatedYaml, col: Collector,
+                keys=("prior",)) -> dict | None:
+    """Check a prior (numbers in [0, 1] already) against the case.
+
+    The prior must name every hypothesis and no other, and its probabilities must sum to 1.
+    """
+    ok = True
+    for key in prior:
+        if key not in hyp_ids:
             col.add(doc.line(*keys, key), f"prior.{key}", f"unknown hypothesis {key!r}")
             ok = False
-            continue
-        try:
-            prior[str(key)] = parse_unit(val, f"prior of {key}")
-        except ValueError as exc:
-            col.add(doc.line(*keys, key), f"prior.{key}", str(exc))
-            ok = False
-    missing = [h for h in hyp_ids if h not in prior and h not in map(str, raw)]
+    missing = [h for h in hyp_ids if h not in prior]
     if missing:
-        col.add(line, "prior", f"no probability for {', '.join(missing)}")
+        col.add(doc.line(*keys), "prior", f"no probability for {', '.join(missing)}")
         ok = False
     if ok and abs(sum(prior.values()) - 1.0) > 1e-6:
-        col.add(line, "prior", f"probabilities sum to {sum(prior.values()):.6g}, not 1")
+        col.add(doc.line(*keys), "prior", f"probabilities sum to {sum(prior.values()):.6g}, not 1")
         ok = False
     if ok and max(prior.values()) <= 0:
         ok = False
-    return prior if ok else None
+    return dict(prior) if ok else None
 
 
 def _sources(path: Path, shown: str, scales: Scales, col: Collector) -> list[Source]:
@@ -233,42 +187,38 @@ def load_case(case: str | Path, data_dir: Path | None = None) -> Case:
         raise InputError([Problem(shown(folder), 1, "case", f"no case folder {str(case)!r}")])
     case_yaml = folder / "case.yaml"
     col = Collector(shown(case_yaml))
-    doc = read_yaml(case_yaml, col.shown)
+    doc = read_yaml(case_yaml, col.shown, schema_text_paths(CaseFile))
     if not isinstance(doc.data, dict):
         raise InputError([Problem(col.shown, 1, "case", "must be a mapping (id, title, ...)")])
-    data = doc.data
-    for key in data:
-        if key not in CASE_KEYS:
-            col.add(doc.line(key), str(key),
-                    f"unknown field (allowed: {', '.join(sorted(CASE_KEYS))})")
-    cid = check_id(data.get("id"), doc.line("id"), "id", col)
-    scales = _scales_from_yaml(doc, col)
-    hyps = _hypotheses(doc, col)
+    col.problems += doc.problems
+    checked = validate(CaseFile, doc, col)
+    spec = checked.model
+    scales = _scales(spec) if spec is not None else Scales()
+    hyps = _hypotheses(spec, doc, col) if spec is not None else []
     hyp_ids = [h.id for h in hyps]
     prior = {h: 1.0 / len(hyps) for h in hyp_ids} if hyps else {}
-    if "prior" in data and hyps:
-        prior = check_prior(data["prior"], hyp_ids, doc, col) or prior
-    resolution = data.get("resolution")
-    if resolution is not None:
-        if not isinstance(resolution, dict) or resolution.get("hypothesis") not in hyp_ids:
-            col.add(doc.line("resolution"), "resolution.hypothesis",
+    if spec is not None and spec.prior is not None and hyps and checked.ok("prior"):
+        prior = check_prior(spec.prior, hyp_ids, doc, col) or prior
+    resolution = None
+    if spec is not None and spec.resolution is not None:
+        resolution = spec.resolution.model_dump()
+        if resolution["hypothesis"] not in hyp_ids:
+            col.add(doc.line("resolution", "hypothesis"), "resolution.hypothesis",
                     f"must name one of {', '.join(hyp_ids)}")
-        else:
-            try:
-                resolution = {**resolution, "date": parse_date(resolution.get("date"))}
-            except ValueError as exc:
-                col.add(doc.line("resolution", "date"), "resolution.date", str(exc))
     src_col = Collector(shown(folder / "sources.csv"))
     sources = _sources(folder / "sources.csv", src_col.shown, scales, src_col)
     ev_col = Collector(shown(folder / "evidence.csv"))
-    evidence = _evidence(folder / "evidence.csv", ev_col.shown, hyp_ids,
-                         {s.id for s in sources}, scales, ev_col)
-    problems = col.problems + src_col.problems + ev_col.problems
+    evidence = []
+    if hyps:  # without the hypotheses, the evidence columns cannot be checked
+        evidence = _evidence(folder / "evidence.csv", ev_col.shown, hyp_ids,
+                             {s.id for s in sources}, scales, ev_col)
+    problems = sorted(col.problems, key=lambda p: p.line or 1) + src_col.problems \
+        + ev_col.problems
     if problems:
         raise InputError(problems)
     return Case(
-        id=cid, title=str(data.get("title") or cid), question=str(data.get("question") or ""),
+        id=spec.id, title=spec.title or spec.id, question=spec.question,
         hypotheses=tuple(hyps), prior=prior, sources=tuple(sources), evidence=tuple(evidence),
-        scales=scales, resolution=resolution, handling=str(data.get("handling") or ""),
-        source_note=str(data.get("source_note") or ""),
+        scales=scales, resolution=resolution, handling=spec.handling,
+        source_note=spec.source_note,
     )

@@ -16,6 +16,7 @@ class Collector:
         self.problems: list[Problem] = []
 
     def add(self, line: int | None, field: str, message: str) -> None:
+        """Record a problem with ``field`` at ``line`` (None if unknown)."""
         self.problems.append(Problem(self.shown, line, field, message))
 
 

@@ -83,6 +83,11 @@ def parse_credibility(value, scales: Scales) -> tuple[str, float]:
 
 
 def check_id(value, line, field, col: Collector) -> str | None:
+    """An id (letters, digits, ``-``, ``_``, ``.``) from ``value``, stripped.
+
+    None if it is empty or not a valid id, with a problem added to ``col`` for ``field`` at
+    ``line``.
+    """
     text = str(value).strip() if value is not None else ""
     if not text:
         col.add(line, field, "is empty")

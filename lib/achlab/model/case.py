@@ -14,7 +14,14 @@ from functools import cached_property
 
 import numpy as np
 
-from achlab.model.scales import CODE_TO_PARC, DEFAULT_MOTIVE, NOT_APPLICABLE, Scales
+from achlab.model.scales import (
+    CODE_TO_PARC,
+    DEFAULT_MOTIVE,
+    INTERVAL,
+    NOT_APPLICABLE,
+    Scales,
+    interval_tails,
+)
 
 
 @dataclass(frozen=True)
@@ -79,14 +86,13 @@ class Reliability:
         return cls(mean=mean, alpha=mean * concentration, beta=(1 - mean) * concentration,
                    letter=letter)
 
-    def interval(self, prob: float = 0.89) -> tuple[float, float]:
+    def interval(self, prob: float = INTERVAL) -> tuple[float, float]:
         """Central ``prob`` interval of the prior (a point reliability gives the point twice)."""
         if self.is_point:
             return (self.mean, self.mean)
         from scipy.stats import beta as beta_dist
 
-        tail = (1 - prob) / 2
-        lo, hi = beta_dist.ppf([tail, 1 - tail], self.alpha, self.beta)
+        lo, hi = beta_dist.ppf(list(interval_tails(prob)), self.alpha, self.beta)
         return (float(lo), float(hi))
 
     def describe(self) -> str:
@@ -227,6 +233,7 @@ class Case:
     # ------------------------------------------------------------------ lookups
     @property
     def hypothesis_ids(self) -> tuple[str, ...]:
+        """Ids of the hypotheses, in order."""
         return tuple(h.id for h in self.hypotheses)
 
     @property

@@ -8,6 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+#: Width of every interval the project reports (PyMC weights, reliability priors and posteriors,
+#: pooled likelihoods): the central 89 %, as ArviZ does by default.
+INTERVAL = 0.89
+
+
+def interval_tails(prob: float = INTERVAL) -> tuple[float, float]:
+    """Lower and upper quantile levels of the central ``prob`` interval: ``(0.055, 0.945)``."""
+    tail = (1 - prob) / 2
+    return tail, 1 - tail
+
+
 #: Heuer's ratings, most consistent first.
 RATINGS = ("CC", "C", "N", "I", "II")
 #: Not applicable: the cell takes the mean of the item's rated cells.
@@ -77,8 +88,10 @@ class Scales:
     )
 
     def nearest_rating(self, probability: float) -> str:
-        """The rating whose scale value is nearest to ``probability``; a tie goes to the milder
-        rating (the one nearer to ``N``)."""
+        """The rating whose scale value is nearest to ``probability``.
+
+        A tie goes to the milder rating (the one nearer to ``N``).
+        """
         neutral = self.rating.get("N", 0.5)
         order = sorted(self.rating.items(),
                        key=lambda kv: (round(abs(kv[1] - probability), 12), abs(kv[1] - neutral)))

@@ -36,7 +36,27 @@ UK_PHIA = (
 
 YARDSTICKS = {"icd203": ICD203, "uk": UK_PHIA}
 
-#: The phrase used in a headline, e.g. "Combat troops: likely (62 %)".
+def bands(yardstick: str = "icd203") -> tuple[tuple[float, float, str], ...]:
+    """The bands of a yardstick as ``(lower edge, upper edge, word)``, lowest first.
+
+    Raises
+    ------
+    ValueError
+        If the yardstick is unknown.
+    """
+    if yardstick not in YARDSTICKS:
+        raise ValueError(f"unknown yardstick {yardstick!r}; use one of {sorted(YARDSTICKS)}")
+    table = YARDSTICKS[yardstick]
+    lowers = (0.0, *(edge for edge, _, _ in table[:-1]))
+    return tuple((lo, edge, word) for lo, (edge, word, _) in zip(lowers, table, strict=True))
+
+
+def band_of(probability: float, yardstick: str = "icd203") -> tuple[float, float, str]:
+    """The band ``(lower edge, upper edge, word)`` whose word :func:`estimative_word` gives."""
+    word = estimative_word(probability, yardstick)
+    return next(b for b in bands(yardstick) if b[2] == word)
+
+
 def estimative_word(probability: float, yardstick: str = "icd203") -> str:
     """Return the estimative word for ``probability``.
 

@@ -59,6 +59,7 @@ class RunReport:
 
     @property
     def failures(self) -> list[Outcome]:
+        """The outcomes that failed."""
         return [o for o in self.outcomes if not o.ok]
 
 
@@ -259,11 +260,9 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
 
 
 def _extras(scenario_files: list[Path], out: Path, stream) -> list[Path]:
-    """Other products of a run (the briefing deck, when that module is present)."""
-    try:
-        from achlab.outputs.deck import write_deck
-    except ImportError:
-        return []
+    """Other products of a run: the briefing deck."""
+    from achlab.outputs.deck import write_deck
+
     try:
         return [write_deck(scenario_files, out / "briefing.pptx", charts=out)]
     except Exception as exc:  # noqa: BLE001 - the deck must not sink the notebooks

@@ -25,12 +25,10 @@ SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 
 
 def _sensitivity_chart(case: Case):
-    """The tornado chart, when the sensitivity module is installed; else None."""
-    try:
-        from achlab.charts.sensitivity import plot_tornado
-        from achlab.engines.sensitivity import tornado
-    except ImportError:
-        return None
+    """The tornado chart of the leading scenario."""
+    from achlab.charts import plot_tornado
+    from achlab.engines.sensitivity import tornado
+
     return plot_tornado(tornado(case), case)
 
 
@@ -108,10 +106,8 @@ def write_deck(scenario_files: list[Path], target: Path, charts: Path | None = N
               "Scenarios side by side", lead_case, f"{len(cases)} scenarios")
     place(plot_matrix(lead_case, top=20), f"matrix-{lead_case.name}",
           "The evidence matrix (most diagnostic items)", lead_case)
-    tornado_fig = _sensitivity_chart(lead_case)
-    if tornado_fig is not None:
-        place(tornado_fig, f"sensitivity-{lead_case.name}",
-              "What would change our mind: sensitivity to each source", lead_case)
+    place(_sensitivity_chart(lead_case), f"sensitivity-{lead_case.name}",
+          "What would change our mind: sensitivity to each source", lead_case)
     lines = []
     for case in cases:
         lines += _assumption_lines(case)

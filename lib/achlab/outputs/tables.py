@@ -7,12 +7,16 @@ import pandas as pd
 from achlab.engines.classic import HeuerScores, heuer_rating, heuer_scores, item_diagnosticity
 from achlab.engines.exact import Weights, exact_weights
 from achlab.model import Case
+from achlab.model.scales import INTERVAL
 from achlab.model.words import estimative_word
 
 
 def matrix_frame(case: Case) -> pd.DataFrame:
-    """The evidence matrix: one row per item, ratings per hypothesis, source, credibility,
-    relevance and diagnosticity (bits), most diagnostic first."""
+    """The evidence matrix: one row per item, most diagnostic first.
+
+    Each row holds the item's ratings per hypothesis, source, credibility, relevance and
+    diagnosticity (bits).
+    """
     rows = []
     for e in case.evidence:
         src = case.source(e.source_id)
@@ -32,7 +36,7 @@ def sources_frame(case: Case) -> pd.DataFrame:
     counts = pd.Series([e.source_id for e in case.evidence]).value_counts()
     rows = []
     for s in case.sources:
-        lo, hi = s.reliability.interval(0.89)
+        lo, hi = s.reliability.interval(INTERVAL)
         rows.append({"source": s.id, "name": s.name, "reliability": s.reliability.describe(),
                      "89 % range": f"{lo:.2f}-{hi:.2f}", "motive": s.motive,
                      "group": s.group, "reports": int(counts.get(s.id, 0))})

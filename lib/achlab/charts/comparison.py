@@ -1,0 +1,63 @@
+"""Scenarios side by side: one row per scenario, one bar per hypothesis."""
+
+from __future__ import annotations
+
+import textwrap
+
+from achlab.charts.footer import add_footer
+from achlab.charts.layout import shorten
+from achlab.charts.style import colour_of, figure_and_axes, hatch_of, set_titles, styled
+from achlab.charts.weights import interval_xerr
+from achlab.model.words import percent
+
+
+def plot_comparison(results, ax=None, title: str | None = None):
+    """Scenarios side by side: one row per scenario, one bar per hypothesis.
+
+    Parameters
+    ----------
+    results : list of (Case, Weights)
+        One entry per scenario, in display order.
+    """
+    with styled():
+        fig, ax, own = figure_and_axes(ax, {"left": 0.2, "right": 0.97, "top": 0.75})
+        first_case = results[0][0]
+        ids = list(first_case.hypothesis_ids)
+        k = len(ids)
+        height = 0.8 / k
+        yticks, ylabels = [], []
+        for row, (case, w) in enumerate(results):
+            base = len(results) - 1 - row
+            lead = w.leading
+            for n, h in enumerate(ids):
+                yy = base + 0.4 - (n + 0.5) * height
+                m = w[h]
+                ax.barh(yy, 100 * m, height=height * 0.9, color=colour_of(n),
+                        hatch=hatch_of(n), edgecolor="#333333", linewidth=0.6,
+                        label=first_case.labels[h] if row == 0 else None)
+                lo, hi = w.low[n], w.high[n]
+                if hi - lo > 1e-9:
+                    ax.errorbar(100 * m, yy, xerr=interval_xerr(m, lo, hi),
+                                fmt="none", ecolor="#222222", elinewidth=1.5, capsize=3)
+                mark = " \u2605" if h == lead else ""
+                ax.text(100 * max(m, hi) + 1, yy, f"{percent(m)}{mark}", va="center",
+                        fontsize=12, fontweight="bold" if h == lead else "normal")
+            yticks.append(base)
+            ylabels.append(textwrap.fill(case.name, 24))
+        ax.set_yticks(yticks, ylabels)
+        ax.set_xlim(0, 112)
+        ax.set_xticks(range(0, 101, 20))
+        ax.set_xlabel("Weight of the hypothesis, %   (\u2605 = leading hypothesis)")
+        ax.legend(loc="lower left", ncols=k, bbox_to_anchor=(0, 1.0), fontsize=13)
+        leads = {w.leading for _, w in results}
+        default = ("Every scenario leads with " + first_case.labels[leads.pop()]
+                   if len(leads) == 1 else "The scenarios disagree on the leading hypothesis")
+        methods = {w.method for _, w in results}
+        note = ("PyMC posterior means, bars 89 % intervals" if methods == {"mcmc"}
+                else "exact Bayesian weights")
+        set_titles(fig, ax, title or default, shorten(first_case.question, 95) + f"\n{note}", own)
+        if own:
+            names = ", ".join(c.name for c, _ in results)
+            add_footer(fig, first_case, scenario=shorten(
+                names, 70, placeholder=f"… ({len(results)} scenarios)"))
+    return fig

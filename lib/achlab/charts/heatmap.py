@@ -1,0 +1,90 @@
+"""Heat map of the leading hypothesis's weight as two assumptions vary together."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from achlab.charts.footer import add_footer
+from achlab.charts.layout import short_name
+from achlab.charts.style import figure_and_axes, set_titles, styled
+from achlab.model import Case
+from achlab.model.words import percent
+
+
+def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
+    """Heat map of the leading hypothesis's weight over two assumptions.
+
+    Colour-blind-safe ``cividis``; the 50 % contour is drawn and labelled; where another
+    hypothesis leads is hatched; the current assumptions are marked.
+
+    Parameters
+    ----------
+    grid : achlab.engines.sensitivity.SweepGrid
+    case : Case
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    label = case.labels[grid.hypothesis_id]
+    lead = grid.hypothesis_ids.index(grid.hypothesis_id)
+    z = 100 * np.ma.masked_invalid(grid.weight)
+    xlab = f"{grid.x.parameter.capitalize()} of {short_name(case, grid.x.source_id)}"
+    ylab = f"{grid.y.parameter.capitalize()} of {short_name(case, grid.y.source_id)}"
+    with styled():
+        fig, ax, own = figure_and_axes(ax, {"left": 0.1, "right": 0.86, "top": 0.74})
+        mesh = ax.pcolormesh(grid.x_values, grid.y_values, z, cmap="cividis", vmin=0, vmax=100,
+                             shading="nearest")
+        cbar = fig.colorbar(mesh, ax=ax, pad=0.02)
+        cbar.set_label(f"Weight of \u201c{label}\u201d, %")
+        other = grid.possible & (grid.leading != lead)
+        handles = []
+        if other.any():
+            ax.contourf(grid.x_values, grid.y_values, other.astype(float), levels=[0.5, 1.5],
+                        colors="none", hatches=["//"])
+            ax.contour(grid.x_values, grid.y_values, other.astype(float), levels=[0.5],
+                       colors="white", linewidths=1.2)
+            others = sorted({int(i) for i in np.unique(grid.leading[other])})
+            who = (case.labels[grid.hypothesis_ids[others[0]]] if len(others) == 1
+                   else "another hypothesis")
+            handles.append(Patch(facecolor="#cccccc", hatch="//", edgecolor="#333333",
+                                 label=f"{who} leads"))
+        if np.nanmin(grid.weight) < 0.5 < np.nanmax(grid.weight):
+            cs = ax.contour(grid.x_values, grid.y_values, z, levels=[50], colors="#ffffff",
+                            linewidths=2.5, linestyles="--")
+            ax.clabel(cs, fmt=lambda v: f"{v:.0f} %", fontsize=14, colors="#ffffff")
+            handles.append(plt.Line2D([], [], color="#555555", lw=2.5, ls="--",
+                                      label="weight 50 %"))
+        ax.plot(grid.base_x, grid.base_y, marker="*", ms=22, color="#bd1f01",
+                markeredgecolor="white", markeredgewidth=1.5, ls="none")
+        right = grid.base_x > grid.x_values.min() + 0.6 * np.ptp(grid.x_values)
+        ax.annotate(f"current assumptions: {percent(grid.base_weight)}",
+                    (grid.base_x, grid.base_y), xytext=(-14 if right else 14, 14),
+                    textcoords="offset points", ha="right" if right else "left",
+                    fontsize=13, color="white", fontweight="bold",
+                    bbox={"boxstyle": "round,pad=0.3", "fc": "#222222", "alpha": 0.75,
+                          "ec": "none"})
+        ax.set_xlabel(xlab)
+        ax.set_ylabel(ylab)
+        if handles:
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.09),
+                      ncols=len(handles), fontsize=12)
+        share = float(np.mean(grid.leading[grid.possible] == lead)) if grid.possible.any() else 0
+        default = (f"{label} leads everywhere on this plane" if share == 1 else
+                   f"{label} leads in {share:.0%} of this plane".replace("%", " %"))
+        wmin = float(np.nanmin(grid.weight))
+        iy, ix = np.unravel_index(int(np.nanargmin(grid.weight)), grid.weight.shape)
+        set_titles(fig, ax, title or default,
+                   f"Weight of \u201c{label}\u201d as two assumptions vary together; every other "
+                   "source at its mean reliability (point model).\nLowest on this plane: "
+                   f"{percent(wmin)} at ({grid.x_values[ix]:.2f}, {grid.y_values[iy]:.2f}).",
+                   own)
+        if own:
+            note = "" if grid.possible.all() else "blank: evidence impossible"
+            add_footer(fig, case, note=note)
+    return fig

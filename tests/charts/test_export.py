@@ -1,0 +1,53 @@
+"""Exports: every format, slide size, byte-identical reruns, never into the inputs."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+
+import matplotlib.pyplot as plt
+import pytest
+
+from achlab import paths
+from achlab.charts import SLIDE_SIZE, export_figure, plot_weights
+from achlab.engines.exact import exact_weights
+
+
+def png_size(path):
+    """Width and height of a PNG from its IHDR chunk."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", head[16:24])
+
+
+def test_export_formats_size_and_reproducible_bytes(cases, tmp_path):
+    case = cases[0]
+
+    def render(folder):
+        fig = plot_weights(exact_weights(case), case)
+        written = export_figure(fig, "weights", out=folder)
+        plt.close(fig)
+        return written
+
+    first = render(tmp_path / "a")
+    second = render(tmp_path / "b")
+    assert sorted(p.suffix for p in first) == [".pdf", ".png", ".svg"]
+    w, h = png_size(first[0] if first[0].suffix == ".png" else
+                    next(p for p in first if p.suffix == ".png"))
+    assert (w, h) == (int(SLIDE_SIZE[0] * 200), int(SLIDE_SIZE[1] * 200))
+    for a, b in zip(sorted(first), sorted(second), strict=True):
+        digest_a = hashlib.sha256(a.read_bytes()).digest()
+        assert digest_a == hashlib.sha256(b.read_bytes()).digest(), a.name
+    pdf = next(p for p in first if p.suffix == ".pdf").read_bytes()
+    assert b"CreationDate" not in pdf
+    svg = next(p for p in first if p.suffix == ".svg").read_text()
+    assert "<dc:date>" not in svg
+    assert not list((tmp_path / "a").glob(".*")), "temporary files left behind"
+
+
+def test_export_refuses_inputs_folders(cases):
+    fig = plot_weights(exact_weights(cases[0]), cases[0])
+    for folder in (paths.data_dir(), paths.scenarios_dir(), paths.data_dir() / "nk-troops-2024"):
+        with pytest.raises(ValueError, match="refusing"):
+            export_figure(fig, "x", out=folder)

@@ -1,0 +1,57 @@
+"""The text helpers every chart shares: shortening, spreading, overlaps, fitting."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.transforms import Bbox
+
+from achlab.charts import layout, new_figure
+
+
+def test_shorten_cuts_at_a_word_with_an_ellipsis():
+    assert layout.shorten("the quick brown fox jumps", 15) == "the quick…"
+    assert layout.shorten("short", 15) == "short"
+
+
+def test_source_name_drops_the_parenthesised_detail():
+    assert layout.source_name("Ukrainian government (GUR, MoD)", "ua") == "Ukrainian government"
+    assert layout.source_name(" (only detail)", "ua") == "ua"
+
+
+def test_font_for_rows_stays_within_bounds():
+    assert layout.font_for_rows(0, 300, 8, 13) == 13
+    assert layout.font_for_rows(30, 300, 8, 13) == 10
+    assert layout.font_for_rows(300, 300, 8, 13) == 8
+
+
+def test_spread_keeps_order_gap_and_bounds():
+    out = layout.spread([50.0, 52.0, 51.0, 104.0], gap=11.0)
+    assert out == [50.0, 72.0, 61.0, 104.0]
+    # pushed past the top: the whole run moves down
+    assert layout.spread([95.0, 97.0, 96.0], gap=11.0) == [83.0, 105.0, 94.0]
+    order = sorted(range(4), key=lambda i: out[i])
+    assert all(out[b] - out[a] >= 11.0 - 1e-9 for a, b in zip(order, order[1:], strict=False))
+    assert layout.spread([], gap=5.0) == []
+
+
+@pytest.mark.parametrize(("b", "gap", "expected"), [
+    ((10, 0, 20, 10), 0.0, False),  # touching edges do not overlap
+    ((9, 0, 20, 10), 0.0, True),
+    ((12, 0, 20, 10), 3.0, True),  # within the gap
+    ((0, 11, 10, 20), 0.0, False),
+])
+def test_overlaps(b, gap, expected):
+    a = Bbox.from_extents(0, 0, 10, 10)
+    assert layout.overlaps(a, Bbox.from_extents(*b), gap=gap) is expected
+
+
+def test_wrap_to_and_first_fitting_respect_the_width():
+    fig, _ = new_figure()
+    text = "a long subtitle that runs on and on, word after word, past any reasonable width"
+    width = 0.3 * fig.bbox.width
+    wrapped = layout.wrap_to(fig, text, 14, width)
+    assert "\n" in wrapped and wrapped.replace("\n", " ") == text
+    assert layout.text_width(fig, wrapped, 14) <= width
+    options = [text, "short"]
+    assert layout.first_fitting(fig, options, 14, width) == "short"
+    assert layout.first_fitting(fig, [text, text + "!"], 14, width) == text + "!"
