@@ -240,3 +240,25 @@ def test_executed_outputs_have_no_progress_bars(executed):
             if kind == "stderr" and PROGRESS_BAR.search(text):
                 found.append(f"{path.relative_to(executed.out)} cell {n}: {text.strip()[:160]}")
     assert not found, "progress bars in notebook outputs:\n" + "\n".join(found)
+
+
+def _figures_drawn(nb) -> int:
+    """Charts a notebook draws: one per ``export_figure(`` call in its code."""
+    return sum(cell.source.count("export_figure(") for cell in nb.cells
+               if cell.cell_type == "code")
+
+
+@pytest.mark.slow
+def test_every_report_holds_the_charts_its_notebook_draws(executed):
+    short = []
+    for path in _executed_files(executed):
+        nb = read(path)
+        drawn = _figures_drawn(nb)
+        shown = sum("image/png" in out.get("data", {}) for cell in nb.cells
+                    for out in cell.get("outputs", []))
+        report = path.with_suffix(".html").read_text(encoding="utf-8")
+        embedded = len(re.findall(r"<img[^>]*src=\"data:image/png;base64,", report))
+        if shown < drawn or embedded < drawn:
+            short.append(f"{path.relative_to(executed.out)}: draws {drawn}, outputs hold {shown}, "
+                         f"report holds {embedded}")
+    assert not short, "reports without their charts:\n" + "\n".join(short)

@@ -25,6 +25,8 @@ from achlab.model import InputError
 from achlab.outputs.tables import assumptions_markdown
 
 CROSS_SCENARIO = "all-scenarios"
+#: Environment of the notebook kernels during a run, beside ``ACHLAB_OUT`` (the output folder).
+KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 
 
 @dataclass
@@ -234,8 +236,11 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     report = RunReport(out)
     per = [t for t in tasks if t.scenario != "comparison"]
     cross = [t for t in tasks if t.scenario == "comparison"]
-    previous = os.environ.get("ACHLAB_OUT")
-    os.environ["ACHLAB_OUT"] = str(out)
+    # The kernels inherit this process's environment: the output folder, and matplotlib's inline
+    # backend, so that every figure a notebook draws reaches its outputs and its HTML report
+    # (a headless MPLBACKEND=Agg in the calling shell would otherwise leave the reports empty).
+    previous = {name: os.environ.get(name) for name in (*KERNEL_ENV, "ACHLAB_OUT")}
+    os.environ.update({**KERNEL_ENV, "ACHLAB_OUT": str(out)})
     try:
         with tempfile.TemporaryDirectory(prefix="achlab-run-") as tmp, \
                 tqdm(total=len(tasks), desc="notebooks", unit="nb", disable=not progress,
@@ -251,10 +256,11 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
             report.outcomes += [one(t) for t in cross]
         report.extras += _extras(scenario_files, out, stream)
     finally:
-        if previous is None:
-            os.environ.pop("ACHLAB_OUT", None)
-        else:
-            os.environ["ACHLAB_OUT"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     report.index = write_index(report)
     return report
 
