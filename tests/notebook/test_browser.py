@@ -214,7 +214,23 @@ def test_index_page_links_and_chart_load(browser, tmp_path, artifacts):
     widths = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
     assert all(w > 0 for w in widths), widths
     page.screenshot(path=str(artifacts / "index.png"), full_page=True)
-    first = next(h for h in hrefs if h.endswith(".html"))
-    page.goto(first)
-    assert page.locator("text=Traceback").count() == 0
+    reports = [h for h in hrefs if h.endswith(".html")]
+    assert reports
+    for href in reports:
+        page.goto(href)
+        page.wait_for_load_state("load")
+        name = href.rsplit("/", 1)[-1]
+        assert page.locator("text=Traceback").count() == 0, name
+        # Code is hidden by default; formulas are typeset offline (MathJax beside the reports).
+        assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0, name
+        page.wait_for_function("() => !window.MathJax || (MathJax.Hub && MathJax.Hub.queue"
+                               " && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running"
+                               " === 0)", timeout=15_000)
+        text = page.inner_text("body")
+        assert "$$" not in text, f"{name}: formula left as raw TeX"
+        widths = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
+        assert all(w > 0 for w in widths), (name, widths)
+        if name.startswith("02_"):
+            assert page.locator(".MathJax, .MathJax_Display").count() > 0, name
+            page.screenshot(path=str(artifacts / "report-02.png"), full_page=True)
     page.close()

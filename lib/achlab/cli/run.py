@@ -21,6 +21,8 @@ def add_arguments(p) -> None:
     p.add_argument("--chains", type=int, help="PyMC chains")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default 2)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--show-code", action="store_true",
+                   help="keep the code cells in the HTML reports (hidden by default)")
 
 
 def run(args) -> int:
@@ -30,7 +32,7 @@ def run(args) -> int:
     files = [Path(s) for s in args.scenarios] or None
     report = run_notebooks(files, out=Path(args.out) if args.out else None, draws=args.draws,
                            tune=args.tune, chains=args.chains, jobs=args.jobs,
-                           progress=not args.no_progress)
+                           progress=not args.no_progress, show_code=args.show_code)
     ok = [o for o in report.outcomes if o.ok]
     print(f"\n{len(ok)} of {len(report.outcomes)} notebooks ran; results in "
           f"{paths.display_path(report.out)}/")

@@ -141,7 +141,7 @@ def _failure_message(task: Task, exc: Exception) -> str:
     return f"scenario {task.scenario}, notebook {task.notebook.name}, {where}: {reason}"
 
 
-def execute(task: Task, workdir: Path) -> Outcome:
+def execute(task: Task, workdir: Path, show_code: bool = False) -> Outcome:
     """Execute one task with papermill and export its HTML copy."""
     import papermill as pm
 
@@ -156,25 +156,58 @@ def execute(task: Task, workdir: Path) -> Outcome:
                             resources={"metadata": {"path": str(task.output.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as exc:  # noqa: BLE001 - reported, and the other scenarios go on
-        return Outcome(task, False, _failure_message(task, exc), _html(task.output))
-    return Outcome(task, True, "", _html(task.output))
+        return Outcome(task, False, _failure_message(task, exc), _html(task.output, show_code))
+    return Outcome(task, True, "", _html(task.output, show_code))
 
 
-def _html(executed: Path) -> Path | None:
-    """HTML copy of an executed notebook (cells tagged hide-input / hide-cell hidden)."""
+#: Folder of ``out/`` holding the MathJax copy the reports load (no network needed to read them).
+MATHJAX_FOLDER = "_mathjax"
+#: Long output lines wrap instead of running off the page.
+REPORT_CSS = ("<style>.jp-OutputArea-output pre, .jp-RenderedText pre "
+              "{white-space: pre-wrap; word-break: break-word;}</style>")
+
+
+def offline_mathjax(out: Path) -> Path:
+    """Copy MathJax (from ``jupyter_server_mathjax``) into ``out/_mathjax`` once; its entry file."""
+    import shutil
+    from importlib.resources import files
+
+    target = out / MATHJAX_FOLDER
+    entry = target / "MathJax.js"
+    if not entry.is_file():
+        source = files("jupyter_server_mathjax") / "static"
+        shutil.copytree(str(source), target, dirs_exist_ok=True)
+    return entry
+
+
+def _html(executed: Path, show_code: bool = False) -> Path | None:
+    """HTML report of an executed notebook.
+
+    Code is hidden unless ``show_code`` (for modellers); cells tagged ``hide-cell`` or
+    ``parameters`` are left out (the injected parameters remain, once) and so are the inputs of
+    ``hide-input`` cells; formulas render with the MathJax copy beside the reports; long output
+    lines wrap.
+    """
     if not executed.is_file():
         return None
+    import os.path
+
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = ("hide-cell",)
+    config.TagRemovePreprocessor.remove_cell_tags = ("hide-cell", "parameters")
     config.TagRemovePreprocessor.remove_input_tags = ("hide-input",)
     exporter = HTMLExporter(config=config)
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.exclude_input = not show_code
+    mathjax = offline_mathjax(executed.parent.parent)
+    relative = Path(os.path.relpath(mathjax, executed.parent)).as_posix()
+    exporter.mathjax_url = f"{relative}?config=TeX-AMS-MML_HTMLorMML-full,Safe"
     body, _ = exporter.from_filename(str(executed))
+    body = body.replace("</head>", REPORT_CSS + "\n</head>", 1)
     target = executed.with_suffix(".html")
     target.write_text(body, encoding="utf-8")
     return target
@@ -216,8 +249,10 @@ def write_index(report: RunReport) -> Path:
 
 def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws=None, tune=None,
         chains=None, jobs: int = 2, progress: bool = True, folder: Path | None = None,
-        stream=None) -> RunReport:
+        stream=None, show_code: bool = False) -> RunReport:
     """Execute every notebook for every scenario; see the module docstring.
+
+    ``show_code`` keeps the code cells in the HTML reports (hidden by default).
 
     Returns
     -------
@@ -246,7 +281,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
                 tqdm(total=len(tasks), desc="notebooks", unit="nb", disable=not progress,
                      file=stream) as bar:
             def one(task):
-                outcome = execute(task, Path(tmp))
+                outcome = execute(task, Path(tmp), show_code)
                 bar.set_postfix_str(f"{task.scenario}/{task.notebook.stem}")
                 bar.update()
                 return outcome
