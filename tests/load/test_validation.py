@@ -325,3 +325,17 @@ def test_heuer_json_shape_and_values(toy_case_dir, capsys):
     assert doc["diagnosticity"]["E2"] == pytest.approx(4.0)
     assert doc["diagnosticity"]["E3"] == 0
     assert doc["diagnosticity"]["E4"] == 0
+
+
+def test_unknown_column_in_sources_csv_is_refused(toy_case_dir, capsys):
+    rows = toy_case_dir.sources_csv.read_text(encoding="utf-8").splitlines()
+    widened = [rows[0] + ",colour", *(r + ",blue" for r in rows[1:])]
+    toy_case_dir.sources_csv.write_text("\n".join(widened) + "\n", encoding="utf-8")
+    before = tree_digest(toy_case_dir.root)
+    code, _, err = run_cli(capsys, "validate", "--case", "toy",
+                           "--data", str(toy_case_dir.data))
+    assert code == 2
+    problems = parse_problems(err)
+    assert [(n, f, m) for p, n, f, m in problems if p == toy_case_dir.sources_csv.resolve()] == [
+        (1, "header", "unknown column(s) colour")]
+    assert tree_digest(toy_case_dir.root) == before

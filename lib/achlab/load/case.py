@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from achlab import paths
-from achlab.load.csvfile import Collector, read_csv
+from achlab.load.csvfile import Collector, hypothesis_hint, read_csv
 from achlab.load.parse import (
     check_id,
     parse_credibility,
@@ -31,6 +31,8 @@ from achlab.model.scales import DEFAULT_MOTIVE, Scales
 SOURCE_COLUMNS = ("source_id", "name", "kind", "reliability", "motive", "group", "notes")
 EVIDENCE_COLUMNS = ("evidence_id", "date", "summary", "source_id", "credibility", "relevance",
                     "origin", "citation")
+#: Columns ``evidence.csv`` may have besides the required ones and the hypotheses.
+EVIDENCE_OPTIONAL = ("rationale", "notes", "motive")
 #: The keys ``case.yaml`` may have (declared in :class:`achlab.load.schema.CaseFile`).
 CASE_KEYS = set(CaseFile.model_fields)
 
@@ -87,7 +89,7 @@ def check_prior(prior: dict[str, float], hyp_ids, doc: LocatedYaml, col: Collect
 
 
 def _sources(path: Path, shown: str, scales: Scales, col: Collector) -> list[Source]:
-    _, rows = read_csv(path, shown, SOURCE_COLUMNS, col)
+    _, rows = read_csv(path, shown, SOURCE_COLUMNS, col, optional=())
     out, seen = [], set()
     for line, row in rows:
         sid = check_id(row.get("source_id"), line, "source_id", col)
@@ -116,12 +118,8 @@ def _sources(path: Path, shown: str, scales: Scales, col: Collector) -> list[Sou
 
 
 def _evidence(path: Path, shown: str, hyp_ids, source_ids, scales, col) -> list[EvidenceItem]:
-    header, rows = read_csv(path, shown, (*EVIDENCE_COLUMNS, *hyp_ids), col)
-    known = set(EVIDENCE_COLUMNS) | set(hyp_ids) | {"rationale", "notes", "motive"}
-    unknown = [h for h in header if h not in known]
-    if unknown:
-        col.add(1, "header", f"unknown column(s) {', '.join(unknown)} (hypothesis columns must "
-                f"be one of {', '.join(hyp_ids)})")
+    header, rows = read_csv(path, shown, (*EVIDENCE_COLUMNS, *hyp_ids), col,
+                            optional=EVIDENCE_OPTIONAL, hint=hypothesis_hint(hyp_ids))
     out, seen = [], set()
     for line, row in rows:
         n_before = len(col.problems)

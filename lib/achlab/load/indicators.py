@@ -14,7 +14,7 @@ from pathlib import Path
 
 from achlab import paths
 from achlab.load.case import case_dir
-from achlab.load.csvfile import Collector, read_csv
+from achlab.load.csvfile import Collector, hypothesis_hint, read_csv
 from achlab.load.parse import check_id, parse_rating
 from achlab.model import Case, Indicator, InputError
 from achlab.model.scales import NOT_APPLICABLE
@@ -57,12 +57,8 @@ def load_indicators(case: Case, path: str | Path | None = None,
     path = Path(path) if path is not None else indicators_path(case, data_dir)
     col = Collector(paths.display_path(path))
     hyp_ids = case.hypothesis_ids
-    header, rows = read_csv(path, col.shown, (*INDICATOR_COLUMNS, *hyp_ids), col)
-    known = set(INDICATOR_COLUMNS) | set(hyp_ids) | set(OPTIONAL_COLUMNS)
-    unknown = [h for h in header if h not in known]
-    if unknown:
-        col.add(1, "header", f"unknown column(s) {', '.join(unknown)} (hypothesis columns must "
-                f"be one of {', '.join(hyp_ids)})")
+    header, rows = read_csv(path, col.shown, (*INDICATOR_COLUMNS, *hyp_ids), col,
+                            optional=OPTIONAL_COLUMNS, hint=hypothesis_hint(hyp_ids))
     source_ids = {s.id for s in case.sources}
     out, seen = [], set()
     for line, row in rows:
