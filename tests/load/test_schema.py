@@ -38,6 +38,13 @@ SCHEMA_ERRORS = [
      [(10, "evidence.exclude_items", "unknown field (allowed: exclude, ratings)")]),
     ("hypothesis-unknown-key", CASE, {7: "    details: It rains."},
      [(7, "hypotheses[0].details", "unknown field (allowed: description, id, label)")]),
+    # keys written with nothing after them: a mistake, not "not given"
+    ("seed-empty", SCEN, {12: "seed:"},
+     [(12, "seed", "is empty: give a value or leave the key out")]),
+    ("prior-empty", SCEN, {6: "prior:"},
+     [(6, "prior", "is empty: give a value or leave the key out")]),
+    ("source-override-reliability-empty", SCEN, {8: "  app: {reliability: , motive: 0.9}"},
+     [(8, "sources.app.reliability", "is empty: give a value or leave the key out")]),
     # wrong types
     ("seed-text", SCEN, {12: "seed: lucky"},
      [(12, "seed", "must be a non-negative integer, got 'lucky'")]),
@@ -264,3 +271,14 @@ def test_duplicate_key_is_reported_with_the_other_problems(toy_case_dir, capsys)
     located = [(n, f, m) for _, n, f, m in parse_problems(err)]
     assert located == [(12, "seed", "must be a non-negative integer, got -7"),
                        (13, "as_of", "duplicate key (first at line 5)")]
+
+
+@pytest.mark.parametrize("word", ["null", "~", "NULL"])
+def test_null_as_free_text_is_empty_but_as_an_id_is_the_word(toy_case_dir, word):
+    from achlab.load import load_scenario
+
+    replace_line(toy_case_dir.scenario, 2, f"title: {word}")
+    replace_line(toy_case_dir.scenario, 3, f"description: {word}")
+    case = load_scenario(toy_case_dir.scenario, toy_case_dir.data)
+    assert case.scenario.title == "toy-skeptic"  # an empty title falls back to the name
+    assert case.scenario.description == ""

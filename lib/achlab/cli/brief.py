@@ -22,6 +22,7 @@ def run(args) -> int:
     target = Path(args.out) if args.out else default_target()
     if target.suffix.lower() != ".pptx":
         target = target.with_suffix(".pptx")
-    written = write_deck([Path(s) for s in args.scenarios], target)
+    written = write_deck([Path(s) for s in args.scenarios], target,
+                         data_dir=Path(args.data) if args.data else None)
     print(f"briefing deck: {paths.display_path(written)}")
     return 0

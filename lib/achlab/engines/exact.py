@@ -79,7 +79,7 @@ class Weights:
 
 # ---------------------------------------------------------------------------- one case
 def _log_factors(arr: CaseArrays, rho_items: np.ndarray) -> np.ndarray:
-    """``log(a_i + rho_i c_i (p_ik - a_i))`` for item reliabilities ``rho_items`` (..., N)."""
+    """Log report probabilities ``log(r p_ik + (1 - r) a_i)``, ``r = rho_items c_i`` (..., N)."""
     r = (rho_items * arr.cred_factor)[..., None]
     return log_report_probability(r, arr.likelihood, arr.motive[:, None])
 

@@ -454,7 +454,7 @@ def tornado(case: Case, steps: int = TORNADO_STEPS) -> Tornado:
             rho_rows.append(rho)
             mot_rows.append(mot)
     weights = normalise(sweep_log_posterior(case, np.vstack(rho_rows), np.vstack(mot_rows)),
-                        impossible="nan")
+                        case.id, impossible="nan")
     ok = ~np.isnan(weights[:, 0])
     if not ok[0]:
         raise ValueError(f"case {case.id}: the evidence is impossible at the mean reliabilities")
@@ -807,7 +807,7 @@ def assumption_sweep(case: Case, x: Assumption | str, y: Assumption | str,
     for a, vals in ((x, gx), (y, gy)):
         s = arr.source_ids.index(a.source_id)
         (rho if a.parameter == "reliability" else mot)[1:, s] = vals.ravel()
-    weights = normalise(sweep_log_posterior(case, rho, mot), impossible="nan")
+    weights = normalise(sweep_log_posterior(case, rho, mot), case.id, impossible="nan")
     ok = ~np.isnan(weights[:, 0])
     k = len(arr.hypothesis_ids)
     return SweepGrid(x, y, xv, yv, weights[1:].reshape(*gx.shape, k), ok[1:].reshape(gx.shape),

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from achlab import paths
 from achlab.load.case import case_dir, load_case
-from achlab.load.csvfile import Collector, read_csv
+from achlab.load.csvfile import Collector, hypothesis_hint, read_csv
 from achlab.load.parse import ID_PATTERN
 from achlab.model import Case, InputError, Problem
 from achlab.model.scales import NOT_APPLICABLE, RATINGS
@@ -147,17 +147,14 @@ def _read(path: Path, case: Case, problems: list[Problem]) -> dict[str, dict[str
 
 def _parse(path: Path, case: Case, col: Collector) -> dict[str, dict[str, str]]:
     """Read one file through :func:`~achlab.load.csvfile.read_csv` and check its columns."""
-    header, rows = read_csv(path, col.shown, (), col)
+    hyp_ids = case.hypothesis_ids
+    header, rows = read_csv(path, col.shown, (), col, optional=("evidence_id", *hyp_ids),
+                            hint=hypothesis_hint(hyp_ids))
     if not header and any(p.line == 1 for p in col.problems):
         return {}  # not found, unreadable or empty: read_csv said so
-    hyp_ids = case.hypothesis_ids
     if "evidence_id" not in header:
         col.add(1, "header", "missing column evidence_id")
         return {}
-    unknown = [h for h in header if h != "evidence_id" and h not in hyp_ids]
-    if unknown:
-        col.add(1, "header", f"unknown column(s) {', '.join(unknown)} (hypothesis columns "
-                f"must be one of {', '.join(hyp_ids)})")
     if not any(h in hyp_ids for h in header):
         col.add(1, "header", f"no hypothesis column (give one or more of {', '.join(hyp_ids)})")
     return _ratings(rows, case, col)

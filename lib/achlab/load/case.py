@@ -33,8 +33,6 @@ EVIDENCE_COLUMNS = ("evidence_id", "date", "summary", "source_id", "credibility"
                     "origin", "citation")
 #: Columns ``evidence.csv`` may have besides the required ones and the hypotheses.
 EVIDENCE_OPTIONAL = ("rationale", "notes", "motive")
-#: The keys ``case.yaml`` may have (declared in :class:`achlab.load.schema.CaseFile`).
-CASE_KEYS = set(CaseFile.model_fields)
 
 
 def case_dir(case_id: str, data_dir: Path | None = None) -> Path:

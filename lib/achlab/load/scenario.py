@@ -21,9 +21,6 @@ from achlab.load.schema import Checked, ScenarioFile, text_paths, validate
 from achlab.load.yamlfile import LocatedYaml, read_yaml
 from achlab.model import Case, EvidenceItem, InputError, Problem, ScenarioInfo, Source
 
-#: The keys a scenario may have (declared in :class:`achlab.load.schema.ScenarioFile`).
-SCENARIO_KEYS = set(ScenarioFile.model_fields)
-
 
 def load_scenario(path: str | Path, data_dir: Path | None = None) -> Case:
     """Load a scenario file and return its case with the scenario's assumptions applied.

@@ -447,6 +447,10 @@ def validate(model: type[BaseModel], doc: LocatedYaml, col: Collector) -> Checke
     """
     data = copy.deepcopy(doc.data)
     failed: set[tuple] = set()
+    for keys in _empty_values(model, data):
+        col.add(doc.line(*keys), dotted(keys), "is empty: give a value or leave the key out")
+        failed.update(keys[:n] for n in range(1, len(keys) + 1))
+        _remove(data, keys)
     try:
         return Checked(model.model_validate(data), failed)
     except ValidationError as exc:
@@ -486,6 +490,51 @@ def _cut_point(steps: list[_Step]) -> tuple | None:
         if steps[n - 1].kind in {"field", "extra", "entry"}:
             return tuple(s.key for s in steps[:n])
     return None
+
+
+def _bare(tp):
+    """``tp`` without ``Annotated`` and without ``None`` in a union (``X | None`` is ``X``)."""
+    while True:
+        if typing.get_origin(tp) is Annotated:
+            tp = typing.get_args(tp)[0]
+        elif typing.get_origin(tp) in (Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _is_model(tp) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _empty_values(model: type[BaseModel], data, keys: tuple = ()) -> list[tuple]:
+    """Key paths written with an empty value where the field is not free text.
+
+    ``seed:`` with nothing after it is a mistake, not "no seed"; an empty ``title:`` is an
+    empty title.
+    """
+    found: list[tuple] = []
+    if not isinstance(data, dict):
+        return found
+    for name, value in data.items():
+        field = model.model_fields.get(name)
+        if field is None:
+            continue
+        tp = _bare(field.annotation)
+        if value is None:
+            if tp is not str:
+                found.append((*keys, name))
+        elif _is_model(tp):
+            found += _empty_values(tp, value, (*keys, name))
+        elif typing.get_origin(tp) is dict and isinstance(value, dict):
+            inner = _bare(typing.get_args(tp)[1])
+            if _is_model(inner):
+                for key, item in value.items():
+                    found += _empty_values(inner, item, (*keys, name, key))
+    return found
 
 
 def _remove(data, keys: tuple) -> None:

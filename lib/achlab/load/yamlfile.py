@@ -194,6 +194,8 @@ def _as_text(node: yaml.Node, keys: tuple, text_paths: list[tuple], seen: set) -
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if any(_matches(keys, p) for p in text_paths):
+            if _is_empty_text(node, keys):
+                node.value = ""
             node.tag = STR_TAG
     elif isinstance(node, yaml.MappingNode):
         for k_node, v_node in node.value:
@@ -205,6 +207,19 @@ def _as_text(node: yaml.Node, keys: tuple, text_paths: list[tuple], seen: set) -
     elif isinstance(node, yaml.SequenceNode):
         for n, item in enumerate(node.value):
             _as_text(item, (*keys, n), text_paths, seen)
+
+
+#: Plain YAML words for "nothing"; as an id they are that text, as free text they are empty.
+NULL_WORDS = frozenset({"~", "null", "Null", "NULL"})
+#: Keys whose values are ids or names, kept as written even when they read as null.
+ID_KEYS = frozenset({"id", "name", "case", "hypothesis"})
+
+
+def _is_empty_text(node: yaml.ScalarNode, keys: tuple) -> bool:
+    """A plain ``~`` or ``null`` written as free text (a title, a note), which means empty."""
+    last = keys[-1] if keys else None
+    return (node.style is None and node.value in NULL_WORDS and isinstance(last, str)
+            and last not in ID_KEYS)
 
 
 def _input_error(shown: str, line: int, field: str, message: str):

@@ -85,7 +85,7 @@ def estimative_word(probability: float, yardstick: str = "icd203") -> str:
 
 
 #: Band edges (in %) where a rounded whole number could contradict the word beside it.
-_EDGES = {5, 20, 45, 55, 80, 95}
+_EDGES = {round(100 * upper) for _, upper, _ in bands("icd203")[:-1]}
 
 
 def percent(probability: float) -> str:

@@ -203,7 +203,9 @@ def _html(executed: Path, show_code: bool = False) -> Path | None:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.exclude_input = not show_code
-    mathjax = offline_mathjax(executed.parent.parent)
+    mathjax = executed.parent.parent / MATHJAX_FOLDER / "MathJax.js"  # run() copies it first
+    if not mathjax.is_file():
+        mathjax = offline_mathjax(executed.parent.parent)
     relative = Path(os.path.relpath(mathjax, executed.parent)).as_posix()
     exporter.mathjax_url = f"{relative}?config=TeX-AMS-MML_HTMLorMML-full,Safe"
     body, _ = exporter.from_filename(str(executed))
@@ -266,6 +268,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     out = Path(out or paths.out_dir()).resolve()
     out.mkdir(parents=True, exist_ok=True)
     tasks, problems = plan(scenario_files, out, draws, tune, chains, folder)
+    offline_mathjax(out)  # once, before the notebooks run in parallel threads
     for p in problems:
         print(p, file=stream)
     report = RunReport(out)

@@ -69,12 +69,16 @@ def _assumption_lines(case: Case) -> list[str]:
     return lines
 
 
-def write_deck(scenario_files: list[Path], target: Path, charts: Path | None = None) -> Path:
-    """Write the briefing deck for ``scenario_files`` to ``target`` (atomically); returns it."""
+def write_deck(scenario_files: list[Path], target: Path, charts: Path | None = None,
+               data_dir: Path | None = None) -> Path:
+    """Write the briefing deck for ``scenario_files`` to ``target`` (atomically); returns it.
+
+    The scenarios' cases are looked up in ``data_dir`` (default: the project's ``data/``).
+    """
     from pptx import Presentation
     from pptx.util import Inches, Pt
 
-    cases = [load_scenario(Path(p)) for p in scenario_files]
+    cases = [load_scenario(Path(p), data_dir) for p in scenario_files]
     if not cases:
         raise ValueError("no scenario to brief")
     target = Path(target)

@@ -39,8 +39,6 @@ import yaml
 
 from achlab.model import Case, Hypothesis
 
-NK = "nk-troops-2024"
-CUBA = "cuba-missiles-1962"
 RATING_ANSWERS = ("CC", "C", "N", "I", "II", "NA")
 #: The kinds of question: a Heuer rating, a number, one of the options.
 KINDS = ("rating", "number", "choice")
