@@ -154,12 +154,18 @@ def _sweep_numpy(log_prior, p, c, src, rho, motive, item_motive, own):
     return log_prior + logf.sum(axis=1)
 
 
+#: The compiled report likelihood the sweep kernel calls; a module global, not a closure
+#: variable, so that numba's disk cache serves the kernel to every process.
+_log_report = None
+
+
 def _make_kernel():
+    global _log_report
     try:
         import numba
     except ImportError:  # pragma: no cover - numba comes with pytensor
         return None
-    log_report = compiled_log_report_probability()
+    _log_report = compiled_log_report_probability()
 
     @numba.njit(parallel=True, cache=True, fastmath=False)
     def kernel(log_prior, p, c, src, rho, motive, item_motive, own):  # pragma: no cover
@@ -171,7 +177,7 @@ def _make_kernel():
                 for i in range(n_count):
                     w = rho[r, src[i]] * c[i]
                     a = item_motive[i] if own[i] else motive[r, src[i]]
-                    acc += log_report(w, p[i, k], a)
+                    acc += _log_report(w, p[i, k], a)
                 out[r, k] = acc
         return out
 

@@ -46,19 +46,21 @@ def log_report_probability(rho, p, a):
         return np.log(report_probability(rho, p, a))
 
 
+def scalar_log_report_probability(rho, p, a):
+    """``log(rho p + (1 - rho) a)`` for scalars: the source numba compiles for the kernels."""
+    return np.log(rho * p + (1.0 - rho) * a)
+
+
 @lru_cache(maxsize=1)
 def compiled_log_report_probability():
-    """``log(rho p + (1 - rho) a)`` for scalars as a numba function, to call inside kernels.
+    """:func:`scalar_log_report_probability` compiled by numba, to call inside kernels.
 
-    Built on first use, since importing numba takes a while.
+    Built on first use, since importing numba takes a while. A module-level function (no
+    closure), so numba's disk cache serves it and the kernels that call it across processes.
     """
     import numba
 
-    @numba.njit(inline="always", cache=True)
-    def log_report(rho, p, a):  # pragma: no cover - compiled
-        return np.log(rho * p + (1.0 - rho) * a)
-
-    return log_report
+    return numba.njit(inline="always", cache=True)(scalar_log_report_probability)
 
 
 def tensor_log_report_probability(rho, p, a):
