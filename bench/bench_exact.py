@@ -125,8 +125,8 @@ def python_loop_rate(case: Case, rows: int, rng: np.random.Generator) -> float:
     """
     arr = case.arrays()
     items = [(int(s), float(c), float(a), [float(x) for x in p])
-             for s, c, a, p in zip(arr.item_source, arr.cred_factor, arr.motive, arr.likelihood,
-                                   strict=True)]
+             for s, c, a, p in zip(arr.item_source, arr.cred_factor, arr.motive[:, 0],
+                                   arr.likelihood, strict=True)]
     log_prior = [float(x) for x in arr.log_prior]
     settings = rng.uniform(0, 1, (rows, len(case.sources))).tolist()
     t0 = time.perf_counter()

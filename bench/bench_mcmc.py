@@ -123,7 +123,7 @@ def naive_model(case):
         rho = pt.set_subtensor(pt.as_tensor_variable(d["rel_fixed"])[free], rho_free)
         hypothesis = pm.Categorical("hypothesis_index", p=prior / prior.sum())
         rho_item = rho[arr.item_source] * arr.cred_factor
-        a = arr.motive[:, None]
+        a = arr.motive
         loglik = pt.log(a + rho_item[:, None] * (arr.likelihood - a)).sum(axis=0)
         pm.Potential("reports", loglik[hypothesis])
     return model

@@ -430,3 +430,77 @@ def test_pooled_weights(small):
     assert pooled_e1.ratings["b"] == "NA"
     assert set(result.analyst_sd) == {"ann", "bob", "cy", "dee"}
     assert result.divergences < 10
+
+
+# ---------------------------------------------------------------------------- rounding as coded
+@pytest.mark.parametrize("votes, documented, coded", [
+    (["I", "N"], "N", "I"),            # 2.5: toward N, or to the even value 2
+    (["N", "C"], "N", "C"),            # 3.5: toward N, or to the even value 4
+    (["II", "I"], "I", "I"),           # 1.5: both give 2
+    (["C", "CC"], "C", "C"),           # 4.5: both give 4
+    (["I", "CC", "NA"], "N", "C"),     # (2 + 5) / 2 = 3.5
+    (["C", "C", "N"], "C", "C"),       # 11 / 3, no half
+])
+def test_open_synthesis_rounding_by_hand(votes, documented, coded):
+    assert consensus_rating(votes) == documented
+    assert consensus_rating(votes, rounding="open-synthesis") == coded
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["NA", "II", "I", "N", "C", "CC"]), min_size=1, max_size=9))
+def test_open_synthesis_rounding_is_pythons_round(votes):
+    values = [{"NA": 0, "II": 1, "I": 2, "N": 3, "C": 4, "CC": 5}[v] for v in votes]
+    rated = [v for v in values if v]
+    if len(values) - len(rated) > len(rated):
+        expected = "NA"
+    else:  # Python's round() on the exact mean: half to even, as Open Synthesis's code does
+        expected = {1: "II", 2: "I", 3: "N", 4: "C", 5: "CC"}[round(Fraction(sum(rated),
+                                                                            len(rated)))]
+    assert consensus_rating(votes, rounding="open-synthesis") == expected
+
+
+def test_unknown_rounding_is_refused():
+    with pytest.raises(ValueError, match="rounding"):
+        consensus_rating(["C"], rounding="up")
+
+
+#: The bundled analysts' cells where the two roundings differ: (case, item, hypothesis) ->
+#: (documented rule, Open Synthesis's code). Every other voted cell agrees.
+ROUNDING_DIFFERS = {
+    ("cuba-missiles-1962", "E03", "offensive"): ("N", "C"),   # I, CC: 3.5
+    ("cuba-missiles-1962", "E06", "offensive"): ("N", "C"),   # N, C: 3.5
+    ("cuba-missiles-1962", "E06", "defensive"): ("N", "C"),   # C, N: 3.5
+    ("cuba-missiles-1962", "E07", "defensive"): ("N", "C"),   # C, N: 3.5
+    ("cuba-missiles-1962", "E09", "defensive"): ("N", "I"),   # N, I: 2.5
+    ("nk-troops-2024", "E24", "technical"): ("N", "C"),       # N, C, N, C: 3.5
+}
+
+
+def test_bundled_votes_where_the_roundings_differ():
+    differ, cells = {}, 0
+    for case_id in ("cuba-missiles-1962", "nk-troops-2024"):
+        case = load_case(case_id)
+        analysts = load_analysts(case)
+        documented = consensus(case, analysts)
+        coded = consensus(case, analysts, rounding="open-synthesis")
+        cells += len(documented.cells)
+        for a, b in zip(documented.cells, coded.cells, strict=True):
+            assert (a.disagreement, a.band) == (b.disagreement, b.band)
+            if a.consensus != b.consensus:
+                differ[(case_id, a.evidence_id, a.hypothesis_id)] = (a.consensus, b.consensus)
+    assert cells == 81
+    assert differ == ROUNDING_DIFFERS
+
+
+def test_cli_rounding_option(capsys):
+    code = cli.main(["consensus", "cuba-missiles-1962", "--json", "--rounding", "open-synthesis"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    cell = next(c for c in out["cells"]
+                if (c["evidence_id"], c["hypothesis"]) == ("E09", "defensive"))
+    assert cell["consensus"] == "I"
+    assert cli.main(["consensus", "cuba-missiles-1962", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    cell = next(c for c in out["cells"]
+                if (c["evidence_id"], c["hypothesis"]) == ("E09", "defensive"))
+    assert cell["consensus"] == "N"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import betaln
 
+from achlab.engines import exact as exact_module
 from achlab.engines.exact import Weights, exact_weights, log_likelihood, sweep_weights
 from achlab.model import Reliability
 from achlab.model.scales import DEFAULT_RATING_SCALE
@@ -74,7 +76,7 @@ def reference_log_likelihood(case) -> np.ndarray:
                 value = 1.0
                 for i in idx:
                     value *= stable_factor(rho * arr.cred_factor[i], arr.likelihood[i, h],
-                                           arr.motive[i])
+                                           arr.motive[i, h])
                 return value
 
             if arr.rel_is_point[s]:
@@ -385,8 +387,18 @@ def test_gauss_jacobi_equals_numerical_integration(data):
 
 
 def test_bundled_case_equals_numerical_integration(bundled):
-    assert_same_weights(exact_weights(bundled), reference_weights(bundled), rtol=1e-7,
+    # the reference integrates each source on its own: every report an event of its own
+    separate = bundled.with_evidence(replace(e, event="", stance="asserts")
+                                     for e in bundled.evidence)
+    assert_same_weights(exact_weights(separate), reference_weights(separate), rtol=1e-7,
                         atol=1e-15)
+
+
+def test_bundled_case_with_its_events_equals_the_product_grid(bundled, monkeypatch):
+    want = exact_weights(bundled)
+    monkeypatch.setattr(exact_module, "MAX_SHARED_EVENTS", -1)  # every group on the grid
+    fresh = replace(bundled)  # a new numeric form, integrated the other way
+    assert_same_weights(exact_weights(fresh), want, rtol=1e-9, atol=1e-15)
 
 
 def test_bundled_case_counts_each_origin_once(bundled):
@@ -434,7 +446,7 @@ def test_five_thousand_items_stay_finite_and_match_plain_log_sums():
     loglik = np.zeros(3)
     for h in range(3):
         loglik[h] = math.fsum(math.log(stable_factor(r, p, a))
-                              for r, p, a in zip(rho, arr.likelihood[:, h], arr.motive,
+                              for r, p, a in zip(rho, arr.likelihood[:, h], arr.motive[:, h],
                                                  strict=True))
     assert np.all(loglik < -745)  # exp() of any of them underflows to 0
     assert_same_weights(w, softmax(loglik), rtol=1e-6, atol=1e-300)

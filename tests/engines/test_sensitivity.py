@@ -115,21 +115,39 @@ def test_flip_point_reliability_rival_and_direction():
     assert fp.rival == "B"
 
 
+def event_log_posterior(arr, rho_items) -> np.ndarray:
+    """Log posterior (G, K) by model.md §4 written out event by event (independent of the engine).
+
+    ``rho_items`` (G, N) is each report's reliability (1 for an observation).
+    """
+    lp = np.tile(arr.log_prior, (rho_items.shape[0], 1))
+    for e in range(len(arr.event_ids)):
+        span = range(arr.event_start[e], arr.event_start[e + 1])
+        q = arr.event_likelihood[e]
+        given_true = np.ones((rho_items.shape[0], len(q)))
+        given_false = np.ones_like(given_true)
+        for i in span:
+            r, a = rho_items[:, i, None], arr.motive[i]
+            said, quiet = r + (1 - r) * a, (1 - r) * a
+            given_true *= quiet if arr.denies[i] else said
+            given_false *= said if arr.denies[i] else quiet
+        lp += np.log(q * given_true + (1 - q) * given_false)
+    return lp
+
+
 def test_flip_points_of_bundled_scenario_agree_with_brute_force():
-    """A case with Beta sources, NA cells and repeated origins: brute force from its arrays."""
+    """A case with Beta sources, NA cells, repeated origins and events: brute force."""
     import achlab
 
     case = achlab.resolve("scenarios/skeptic-of-interested-parties.yaml")
     arr = case.arrays()
     s = arr.source_ids.index("kr-gov")
     xs = np.linspace(0, 1, 200_001)
-    rho = np.where(np.arange(len(arr.source_ids)) == s, 0.0, arr.rel_mean)
-    rho_items = np.tile(rho[arr.item_source] * arr.cred_factor, (len(xs), 1))
-    mine = arr.item_source == s
+    rho_items = np.tile(np.where(arr.observed, 1.0, arr.rel_mean[arr.item_source]
+                                 * arr.cred_factor), (len(xs), 1))
+    mine = (arr.item_source == s) & ~arr.observed
     rho_items[:, mine] = xs[:, None] * arr.cred_factor[mine]
-    a = arr.motive
-    lp = arr.log_prior + np.log(rho_items[..., None] * arr.likelihood
-                                + (1 - rho_items[..., None]) * a[:, None]).sum(axis=1)
+    lp = event_log_posterior(arr, rho_items)
     top = np.argmax(lp, axis=1)
     changes = np.flatnonzero(top[:-1] != top[1:])
     assert len(changes) >= 1

@@ -128,3 +128,104 @@ def test_band_of_gives_the_icd203_band_of_likely():
 
     assert band_of(0.62) == (0.55, 0.80, "likely")
     assert band_of(0.80) == (0.55, 0.80, "likely")  # an edge takes the word nearer even chance
+
+
+# ------------------------------------------------------------------- one answer, one number
+@pytest.mark.parametrize(("p", "expected"), [
+    (0.9495, "95 %"),  # 95 % is "very likely" too: no decimals needed
+    (0.62, "62 %"),
+    (0.049, "4.9 %"),  # 5 % would be "very unlikely"
+    (0.051, "5 %"),
+    (0.953, "95.3 %"),  # 95 % would be "very likely", 0.953 is "almost certain"
+    (0.7349, "73 %"),
+    (0.005, "<1 %"),  # rounds to 0: never "0 %" for a weight that is not zero
+    (0.995, ">99 %"),
+])
+def test_percent_is_whole_unless_the_whole_number_changes_the_word(p, expected):
+    from achlab.model.words import percent
+
+    assert percent(p) == expected
+    if expected[0] not in "<>":
+        shown = float(expected.removesuffix(" %")) / 100
+        assert estimative_word(shown) == estimative_word(p)
+
+
+def test_judgement_of_a_point_answer_says_it_is_one():
+    from achlab.model.words import judgement
+
+    said = judgement(0.9495, 0.9495, 0.9495, "exact")
+    assert said.point and str(said) == "very likely (95 %)"
+    assert said.basis == "exact engine, point answer"
+    assert "\u2013" not in said.number  # no zero-width interval printed as a range
+
+
+def test_judgement_gives_a_range_where_the_interval_straddles_a_band_edge():
+    from achlab.model.words import judgement
+
+    said = judgement(0.95003, 0.90, 0.98, "mcmc")
+    assert str(said) == "very likely to almost certain (90\u201398 %)"
+    assert not said.point and said.basis == "PyMC mean, 89 % interval"
+
+
+def test_judgement_is_whole_percent_inside_one_band_and_finer_only_for_narrow_intervals():
+    from achlab.model.words import judgement
+
+    assert str(judgement(0.6234, 0.58, 0.70, "mcmc")) == "likely (62 %)"
+    assert judgement(0.6234, 0.621, 0.626, "mcmc").number == "62.3 %"  # 0.5 points wide
+    assert judgement(0.62346, 0.6233, 0.6236, "mcmc").number == "62.35 %"
+
+
+def test_headline_names_the_range_for_an_interval():
+    assert headline("Combat troops", 0.62) == "Combat troops: likely (62 %)"
+    assert (headline("Combat troops", 0.95, low=0.91, high=0.98, engine="mcmc")
+            == "Combat troops: very likely to almost certain (91\u201398 %)")
+
+
+@pytest.mark.parametrize(("difference", "expected"), [
+    (-0.32717, "\u221233 pts"), (-0.001, "0 pts"), (0.004, "0 pts"), (0.05, "+5 pts"),
+    (-0.0, "0 pts"), (0.012, "+1 pt"),
+])
+def test_points_are_whole_and_never_minus_zero(difference, expected):
+    from achlab.model.words import points
+
+    assert points(difference) == expected
+
+
+def test_count_is_whole_with_thousands_separators():
+    from achlab.model.words import count
+
+    assert count(5668.986) == "5,669"
+    assert count(12) == "12"
+
+
+def test_percent_refuses_nan():
+    from achlab.model.words import percent
+
+    with pytest.raises(ValueError):
+        percent(float("nan"))
+
+
+def test_with_interval_adds_the_interval_once():
+    from achlab.model.words import judgement
+
+    assert (judgement(0.93, 0.91, 0.944, "mcmc").with_interval()
+            == "very likely (93 %; 89 % interval 91\u201394 %)")
+    straddles = judgement(0.95, 0.90, 0.98, "mcmc")
+    assert straddles.with_interval() == str(straddles)
+    assert judgement(0.62).with_interval() == "likely (62 %)"
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [(0.4, "<1 s"), (42.2, "42 s"),
+                                                   (185, "3 min 5 s")])
+def test_duration(seconds, expected):
+    from achlab.model.words import duration
+
+    assert duration(seconds) == expected
+
+
+def test_percent_range_spells_out_an_open_end():
+    from achlab.model.words import percent_range
+
+    assert percent_range(0.001, 0.02) == "<1 % to 2 %"
+    assert percent_range(0.90, 0.98) == "90\u201398 %"
+    assert percent_range(0.62, 0.621) == "62 %"

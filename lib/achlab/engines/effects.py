@@ -22,6 +22,13 @@ def _short(rel) -> str:
     return f"{rel.letter} ({rel.mean:.2f})" if rel.letter else f"{rel.mean:.2f} fixed"
 
 
+def _motive(src) -> str:
+    """``0.50``, or per hypothesis ``combat 0.80, none 0.50`` (model.md §4)."""
+    if src.motive_by is None:
+        return f"{src.motive:.2f}"
+    return ", ".join(f"{h} {v:.2f}" for h, v in src.motive_by.items())
+
+
 def _differences(base: Case, other: Case) -> list[tuple[str, Case]]:
     """(description, base with that one assumption of ``other``) for each difference."""
     out = []
@@ -34,9 +41,9 @@ def _differences(base: Case, other: Case) -> list[tuple[str, Case]]:
             out.append((f"{s.id} reliability {_short(s.reliability)} -> "
                         f"{_short(o.reliability)}",
                         base.with_source(s.id, reliability=o.reliability)))
-        if o.motive != s.motive:
-            out.append((f"{s.id} motive {s.motive:.2f} -> {o.motive:.2f}",
-                        base.with_source(s.id, motive=o.motive)))
+        if (o.motive, o.motive_by) != (s.motive, s.motive_by):
+            out.append((f"{s.id} motive {_motive(s)} -> {_motive(o)}",
+                        base.with_source(s.id, motive=o.motive_by or o.motive)))
     if other.prior != base.prior:
         text = ", ".join(f"{h} {p:.2f}" for h, p in other.prior.items())
         out.append((f"prior -> {text}", base.with_prior(other.prior)))

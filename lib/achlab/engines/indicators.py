@@ -168,14 +168,14 @@ def indicator_likelihood(case: Case, indicator: Indicator) -> tuple[np.ndarray, 
         raise ValueError(f"indicator {indicator.id}: unknown rating {exc.args[0]!r}") from None
     if p is None:
         raise ValueError(f"indicator {indicator.id}: no rated cell")
-    rho, a = float(src.reliability.mean), float(src.motive)
+    rho, a = float(src.reliability.mean), src.motives(case.hypothesis_ids)  # a_k (§4)
     # Not reporting is the same testimony model with the event and the motive negated.
     return log_report_probability(rho, p, a), log_report_probability(rho, 1 - p, 1 - a)
 
 
 def _current_log_weights(case: Case) -> np.ndarray:
     arr = case.arrays()
-    log_post = arr.log_prior + log_likelihood(arr)
+    log_post = arr.log_prior + log_likelihood(arr, seed=case.seed)
     norm = logsumexp(log_post)
     if not np.isfinite(norm):
         exact_weights(case)  # raises the engine's own error

@@ -18,6 +18,21 @@ written here once, in the three forms the engines need, side by side:
 ``rho p + (1 - rho) a`` (not ``a + rho (p - a)``) keeps likelihoods as small as 1e-300 exact at
 ``rho = 1``.
 
+Events (model.md §4). Reports of one event ``F`` with ``q_k = P(F | H_k)`` are independent given
+the event's truth; a report with reliability ``r`` and motive ``a`` (per hypothesis) gives
+
+    asserts:  P(r | F) = r + (1 - r) a      P(r | not F) = (1 - r) a
+    denies:   P(r | F) = (1 - r) a          P(r | not F) = r + (1 - r) a
+
+    P(reports of F | H_k) = q_k prod_r P(r | F) + (1 - q_k) prod_r P(r | not F)
+
+An event with one report is ``r p + (1 - r) a`` with ``p = q`` (asserts) or ``1 - q`` (denies),
+computed by that very expression, so a case without events gives today's numbers bit for bit.
+An observation has ``r = 1`` and ``a = 0``. Functions: :func:`log_event_probability` (numpy),
+:func:`compiled_log_event_mixture` (numba), :func:`tensor_log_event_probability` (PyTensor).
+
+Relevance (:data:`RELEVANCE_NOTE`) does not enter the Bayesian model.
+
 Also here, once: :func:`logsumexp`, the one normaliser :func:`normalise`, and the quadrature rule
 :func:`jacobi_rule` that integrates a Beta reliability out exactly.
 """
@@ -74,6 +89,148 @@ def tensor_log_report_probability(rho, p, a):
     factors = rho * p + (1 - rho) * a
     positive = pt.gt(factors, 0)
     return pt.switch(positive, pt.log(pt.switch(positive, factors, 1.0)), -np.inf)
+
+
+#: Why the Bayesian weights ignore the ``relevance`` column (every output showing them can say so).
+RELEVANCE_NOTE = ("Relevance (H/M/L) weights only the classic ACH scores: the Bayesian weights do "
+                  "not use it, because how much an item bears on the hypotheses is already in its "
+                  "ratings (an item that bears on none is rated alike under all), and weighting it "
+                  "again would count that twice.")
+
+
+# ---------------------------------------------------------------------------- events
+def report_given_event(r, a, denies):
+    """``P(report | F)`` and ``P(report | not F)`` of reports (numpy; broadcasts).
+
+    Parameters
+    ----------
+    r : array
+        Reliabilities (source reliability times credibility factor; 1 for an observation).
+    a : array
+        Motives (0 for an observation).
+    denies : array of bool
+        True where the report denies the event.
+    """
+    said = r + (1.0 - r) * a
+    unprompted = (1.0 - r) * a
+    return np.where(denies, unprompted, said), np.where(denies, said, unprompted)
+
+
+def log_event_mixture(q, log_given_true, log_given_false):
+    """``log(q exp(t) + (1 - q) exp(f))``, ``-inf`` where both terms vanish (numpy)."""
+    with np.errstate(divide="ignore"):
+        return np.logaddexp(np.log(q) + log_given_true, np.log1p(-q) + log_given_false)
+
+
+def log_event_probability(r, q, a, denies, event_start):
+    """``log P(reports of F | H_k)`` for every event (numpy).
+
+    Parameters
+    ----------
+    r : array (..., N)
+        Reliability of each report (reports grouped event by event).
+    q : array (N, K)
+        ``q_k`` of each report's event.
+    a : array (..., N, K)
+        Motive of each report under each hypothesis.
+    denies : array (N,) of bool
+    event_start : array (E + 1,)
+        The reports of event ``e`` are ``event_start[e]:event_start[e + 1]``.
+
+    Returns
+    -------
+    array (..., E, K)
+    """
+    r = np.asarray(r, dtype=float)[..., None]
+    first = event_start[:-1]
+    single = np.diff(event_start) == 1
+    out = np.empty((*r.shape[:-2], len(first), q.shape[1]))
+    one = first[single]
+    p = np.where(denies[one, None], 1.0 - q[one], q[one])
+    out[..., single, :] = log_report_probability(r[..., one, :], p, a[..., one, :])
+    if not single.all():
+        given_true, given_false = report_given_event(r, a, denies[:, None])
+        with np.errstate(divide="ignore"):
+            log_true = np.add.reduceat(np.log(given_true), first, axis=-2)
+            log_false = np.add.reduceat(np.log(given_false), first, axis=-2)
+        mixture = log_event_mixture(q[first], log_true, log_false)
+        out[..., ~single, :] = mixture[..., ~single, :]
+    return out
+
+
+def scalar_log_event_mixture(q, log_given_true, log_given_false):
+    """``log(q exp(t) + (1 - q) exp(f))`` for scalars: the source numba compiles."""
+    x = np.log(q) + log_given_true
+    y = np.log1p(-q) + log_given_false
+    top = max(x, y)
+    if top == -np.inf:
+        return -np.inf
+    return top + np.log(np.exp(x - top) + np.exp(y - top))
+
+
+@lru_cache(maxsize=1)
+def compiled_log_event_mixture():
+    """:func:`scalar_log_event_mixture` compiled by numba, to call inside kernels."""
+    import numba
+
+    return numba.njit(inline="always", cache=True)(scalar_log_event_mixture)
+
+
+def tensor_log_event_probability(r, q, a, denies, report_event, single):
+    """``log P(reports of F | H_k)`` as a PyTensor expression, shape (E, K).
+
+    Parameters
+    ----------
+    r : tensor (N,)
+        Reliability of each report.
+    q : tensor (E, K)
+        ``q_k`` of each event.
+    a : tensor (N, K)
+        Motive of each report under each hypothesis.
+    denies : tensor (N,)
+        1.0 where the report denies its event, else 0.0.
+    report_event : tensor (N,) of int
+    single : tensor (E,)
+        1.0 where the event has one report (§1's formula is used as it is), else 0.0.
+    """
+    import pytensor.tensor as pt
+
+    r = r[:, None]
+    d = denies[:, None]
+    q_report = q[report_event]
+    p = d * (1 - q_report) + (1 - d) * q_report
+    one = tensor_log_report_probability(r, p, a)
+    said = r + (1 - r) * a
+    unprompted = (1 - r) * a
+    log_true = _tensor_log(d * unprompted + (1 - d) * said)
+    log_false = _tensor_log(d * said + (1 - d) * unprompted)
+    zeros = pt.zeros((q.shape[0], q.shape[1]))
+    is_single = pt.gt(single, 0.5)[:, None]
+    one_only = pt.switch(is_single[report_event], one, 0.0)
+    sum_one = pt.inc_subtensor(zeros[report_event], one_only)
+    sum_true = pt.inc_subtensor(zeros[report_event], pt.switch(is_single[report_event], 0.0,
+                                                               log_true))
+    sum_false = pt.inc_subtensor(zeros[report_event], pt.switch(is_single[report_event], 0.0,
+                                                                log_false))
+    mixture = _tensor_logaddexp(_tensor_log(q) + sum_true, _tensor_log(1 - q) + sum_false)
+    return pt.switch(is_single, sum_one, mixture)
+
+
+def _tensor_logaddexp(x, y):
+    """``log(exp x + exp y)`` whose gradient stays finite where one term is ``-inf``."""
+    import pytensor.tensor as pt
+
+    top = pt.maximum(x, y)
+    top = pt.switch(pt.isinf(top), 0.0, top)
+    return top + pt.log(pt.exp(x - top) + pt.exp(y - top))
+
+
+def _tensor_log(x):
+    """``log x`` with ``-inf`` (and a finite gradient) where ``x`` is 0."""
+    import pytensor.tensor as pt
+
+    positive = pt.gt(x, 0)
+    return pt.switch(positive, pt.log(pt.switch(positive, x, 1.0)), -np.inf)
 
 
 # ---------------------------------------------------------------------------- sums and weights

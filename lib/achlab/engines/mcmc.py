@@ -31,7 +31,7 @@ import pymc as pm  # noqa: E402
 import pytensor.tensor as pt  # noqa: E402
 
 from achlab.engines.exact import Weights  # noqa: E402
-from achlab.engines.likelihood import tensor_log_report_probability  # noqa: E402
+from achlab.engines.likelihood import tensor_log_event_probability  # noqa: E402
 from achlab.model import Case  # noqa: E402
 from achlab.model.scales import INTERVAL, interval_tails  # noqa: E402
 
@@ -118,10 +118,14 @@ def data_for(case: Case) -> dict[str, np.ndarray]:
     beta = np.where(arr.rel_is_point, 1.0, arr.rel_beta)
     return {
         "log_prior": arr.log_prior,
-        "likelihood": arr.likelihood,
+        "likelihood": arr.event_likelihood,
         "cred_factor": arr.cred_factor,
         "motive": arr.motive,
         "item_source": arr.item_source.astype("int64"),
+        "report_event": arr.report_event.astype("int64"),
+        "denies": arr.denies.astype(float),
+        "observed": arr.observed.astype(float),
+        "single": arr.single_report.astype(float),
         "rel_alpha": alpha,
         "rel_beta": beta,
         "rel_fixed": np.where(arr.rel_is_point, arr.rel_mean, 0.0),
@@ -137,7 +141,8 @@ def structure_key(case: Case, pooling: bool) -> tuple:
     """
     arr = case.arrays()
     index, pooled = _groups(case, pooling)
-    return (arr.hypothesis_ids, arr.source_ids, len(arr.item_ids), tuple(index), pooled)
+    return (arr.hypothesis_ids, arr.source_ids, len(arr.item_ids), len(arr.event_ids),
+            tuple(index), pooled)
 
 
 def build_model(case: Case, pooling: bool | None = None) -> pm.Model:
@@ -147,13 +152,17 @@ def build_model(case: Case, pooling: bool | None = None) -> pm.Model:
     d = data_for(case)
     index, pooled = _groups(case, pooling)
     coords = {"hypothesis": list(arr.hypothesis_ids), "source": list(arr.source_ids),
-              "evidence": list(arr.item_ids)}
+              "evidence": list(arr.item_ids), "event": list(arr.event_ids)}
     with pm.Model(coords=coords) as model:
         log_prior = pm.Data("log_prior", d["log_prior"], dims="hypothesis")
-        p = pm.Data("likelihood", d["likelihood"], dims=("evidence", "hypothesis"))
+        q = pm.Data("likelihood", d["likelihood"], dims=("event", "hypothesis"))
         c = pm.Data("cred_factor", d["cred_factor"], dims="evidence")
-        a = pm.Data("motive", d["motive"], dims="evidence")
+        a = pm.Data("motive", d["motive"], dims=("evidence", "hypothesis"))
         src = pm.Data("item_source", d["item_source"], dims="evidence")
+        event = pm.Data("report_event", d["report_event"], dims="evidence")
+        denies = pm.Data("denies", d["denies"], dims="evidence")
+        observed = pm.Data("observed", d["observed"], dims="evidence")
+        single = pm.Data("single", d["single"], dims="event")
         alpha = pm.Data("rel_alpha", d["rel_alpha"], dims="source")
         beta = pm.Data("rel_beta", d["rel_beta"], dims="source")
         fixed = pm.Data("rel_fixed", d["rel_fixed"], dims="source")
@@ -163,8 +172,8 @@ def build_model(case: Case, pooling: bool | None = None) -> pm.Model:
         rho_free = pm.Beta("rho_free", alpha=alpha, beta=beta, dims="source")
         rho = pm.Deterministic("reliability", is_point * fixed + (1 - is_point) * rho_free,
                                dims="source")
-        rho_item = rho[src] * c
-        loglik = tensor_log_report_probability(rho_item[:, None], p, a[:, None]).sum(axis=0)
+        rho_item = observed + (1 - observed) * rho[src] * c
+        loglik = tensor_log_event_probability(rho_item, q, a, denies, event, single).sum(axis=0)
         log_joint = log_prior + loglik
         pm.Potential("reports", pm.math.logsumexp(log_joint))
         pm.Deterministic("weights", pt.special.softmax(log_joint), dims="hypothesis")

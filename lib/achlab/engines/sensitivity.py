@@ -43,7 +43,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from achlab.engines.exact import exact_weights, sweep_log_posterior
-from achlab.engines.likelihood import log_report_probability, normalise
+from achlab.engines.likelihood import normalise
 from achlab.model import Case
 from achlab.model.scales import INTERVAL
 
@@ -200,15 +200,18 @@ def _inert_items(case: Case) -> dict[str, str]:
     """
     arr = case.arrays()
     counts = np.bincount(arr.item_source, minlength=len(arr.source_ids))
+    sizes = np.diff(arr.event_start)[arr.report_event]
     out = {}
     for n, item_id in enumerate(arr.item_ids):
         s = arr.item_source[n]
         point = bool(arr.rel_is_point[s])
+        if arr.observed[n] or np.ptp(arr.motive[n]) > 0:  # a motive per hypothesis moves them
+            continue
         if arr.cred_factor[n] == 0:
             out[item_id] = "carries no information (credibility factor 0)"
         elif point and arr.rel_mean[s] == 0:
             out[item_id] = "carries no information (its source's reliability is 0)"
-        elif np.ptp(arr.likelihood[n]) == 0 and (point or counts[s] == 1):
+        elif np.ptp(arr.likelihood[n]) == 0 and sizes[n] == 1 and (point or counts[s] == 1):
             out[item_id] = "carries no information (rated alike under every hypothesis)"
     return out
 
@@ -562,29 +565,23 @@ class FlipPoint:
 
 
 def _source_curve(case: Case, s: int, parameter: str):
-    """Log posterior (G, K) of the point model as one source's reliability or motive varies."""
+    """Log posterior (G, K) of the point model as one source's reliability or motive varies.
+
+    Every report of the source takes the value (a motive per hypothesis moves by the change of
+    its level); events keep their other reports (model.md §4).
+    """
     arr = case.arrays()
-    own = arr.own_motive
-    mask = arr.item_source == s
-    rho_items = arr.rel_mean[arr.item_source] * arr.cred_factor
-    a_items = np.where(own, arr.motive, source_motives(case)[arr.item_source])
-    other = log_report_probability(rho_items[~mask, None], arr.likelihood[~mask],
-                                   a_items[~mask, None]).sum(axis=0)
-    const = arr.log_prior + other
-    p, c, a0, own_s = arr.likelihood[mask], arr.cred_factor[mask], a_items[mask], own[mask]
-    rho_s = arr.rel_mean[s]
+    rho0, mot0 = arr.rel_mean, source_motives(case)
+    n_items = int(np.sum((arr.item_source == s) & ~arr.observed))
 
     def curve(x) -> np.ndarray:
-        x = np.atleast_1d(np.asarray(x, dtype=float))[:, None, None]  # (G, 1, 1)
-        if parameter == "reliability":
-            a = a0[None, :, None]
-            r = x * c[None, :, None]
-        else:
-            a = np.where(own_s[None, :, None], a0[None, :, None], x)
-            r = rho_s * c[None, :, None]
-        return const + log_report_probability(r, p[None], a).sum(axis=1)
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        rho = np.repeat(rho0[None, :], len(x), axis=0)
+        mot = np.repeat(mot0[None, :], len(x), axis=0)
+        (rho if parameter == "reliability" else mot)[:, s] = x
+        return sweep_log_posterior(case, rho, mot, engine="numpy")
 
-    return curve, int(mask.sum())
+    return curve, n_items
 
 
 def _root(f, lo: float, hi: float) -> float:

@@ -74,6 +74,12 @@ PARC_VALUES = MappingProxyType({"CC": 0, "C": 0, "N": 0, "I": 1, "II": 2, "NA": 
 
 DEFAULT_MOTIVE = 0.5
 
+#: What a report says of its event (model.md §4): ``asserts`` it happened (the default),
+#: ``denies`` it, or ``observed``: the analyst saw it happen (behaviour, a published document),
+#: so there is no testimony discount: reliability 1 and motive 0 in effect.
+ASSERTS, DENIES, OBSERVED = "asserts", "denies", "observed"
+STANCES = (ASSERTS, DENIES, OBSERVED)
+
 
 @dataclass(frozen=True)
 class Scales:

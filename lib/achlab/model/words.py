@@ -12,6 +12,7 @@ band whose edge is nearer; at the gap's midpoint, the band nearer to even chance
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 ICD203 = (
     # (upper edge, word, upper edge inclusive?)
@@ -84,29 +85,168 @@ def estimative_word(probability: float, yardstick: str = "icd203") -> str:
     return YARDSTICKS[yardstick][-1][1]
 
 
-#: Band edges (in %) where a rounded whole number could contradict the word beside it.
-_EDGES = {round(100 * upper) for _, upper, _ in bands("icd203")[:-1]}
+#: What each engine's number is, as an output names it.
+ENGINES = {"exact": "exact engine", "mcmc": "PyMC"}
+
+#: An interval narrower than this (a probability) is a point answer.
+POINT_WIDTH = 1e-9
 
 
-def percent(probability: float) -> str:
-    """Format a probability as a whole percentage, keeping '<1 %' and '>99 %' honest.
+def percent(probability: float, yardstick: str = "icd203", digits: int = 0) -> str:
+    """Format a probability as a percentage, whole unless told otherwise (``digits``).
 
-    Near a band edge one decimal is kept, so that the number never contradicts its word
-    (0.049 is "almost no chance (4.9 %)", not "(5 %)").
+    ``'<1 %'`` and ``'>99 %'`` stay honest at the ends. Where the rounded number would sit in
+    another band than the probability (0.049 rounds to 5 %, which is "very unlikely"), decimals
+    are added until it does not: ``"4.9 %"``; 0.9495 is "very likely (95 %)" since 95 % is.
     """
     p = 100.0 * float(probability)
-    if 0 < p < 0.5:
-        return "<1 %"
-    if 99.5 <= p < 100:
-        return ">99 %"
-    whole = round(p)
-    if whole in _EDGES and abs(p - whole) > 1e-9:
-        for digits in (1, 2, 3):
-            if round(p, digits) != whole:
-                return f"{p:.{digits}f} %"
-    return f"{p:.0f} %"
+    if math.isnan(p):
+        raise ValueError("cannot format NaN as a percentage")
+    if 0 < p < 100 and digits == 0 and round(p) in (0, 100):
+        return "<1 %" if p < 50 else ">99 %"
+    word = estimative_word(min(max(p / 100, 0.0), 1.0), yardstick)
+    for places in range(digits, 4):
+        shown = round(p, places)
+        if estimative_word(min(max(shown / 100, 0.0), 1.0), yardstick) == word:
+            return f"{shown:.{places}f} %"
+    return f"{p:.3f} %"
 
 
-def headline(label: str, probability: float, yardstick: str = "icd203") -> str:
+def percent_range(low: float, high: float, yardstick: str = "icd203", digits: int = 0) -> str:
+    """A range of probabilities, ``"90–98 %"``; one number when both ends read alike."""
+    a, b = percent(low, yardstick, digits), percent(high, yardstick, digits)
+    if a == b:
+        return a
+    if a[0] in "<>" or b[0] in "<>":
+        return f"{a} to {b}"
+    return f"{a.removesuffix(' %')}\u2013{b}"
+
+
+def digits_for(low: float, high: float) -> int:
+    """Decimals of a percentage an interval supports: 0 unless it is narrower than 1 point."""
+    width = 100.0 * (float(high) - float(low))
+    if width >= 1.0 or width <= 0.0:
+        return 0
+    return min(2, math.ceil(-math.log10(width)))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One answer in words and one number, as every output shows it.
+
+    Attributes
+    ----------
+    words : str
+        The estimative word, or two (``"very likely to almost certain"``) when the interval
+        straddles a band edge.
+    number : str
+        The number the uncertainty supports: ``"95 %"``, or a range ``"90\u201398 %"``.
+    engine : str
+        The engine that gave it, by name (``"exact engine"``, ``"PyMC"``).
+    point : bool
+        True for a point answer (no interval: the exact engine with point reliabilities).
+    interval : str
+        The 89 % interval as a range (``""`` for a point answer).
+    """
+
+    words: str
+    number: str
+    engine: str
+    point: bool
+    interval: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.words} ({self.number})"
+
+    def with_interval(self) -> str:
+        """The words and number, and the 89 % interval unless the number already is it."""
+        if self.point or self.interval == self.number:
+            return str(self)
+        return f"{self.words} ({self.number}; 89 % interval {self.interval})"
+
+    @property
+    def basis(self) -> str:
+        """What the number is: ``"exact engine, point answer"``, ``"PyMC mean, 89 % interval"``."""
+        if self.point:
+            return f"{self.engine}, point answer"
+        return f"{self.engine} mean, 89 % interval"
+
+
+def judgement(mean: float, low: float | None = None, high: float | None = None,
+              engine: str = "exact", yardstick: str = "icd203") -> Judgement:
+    """The words and the one number for a probability and its interval.
+
+    Parameters
+    ----------
+    mean : float
+        The engine's number (the exact engine's weight, the PyMC posterior mean).
+    low, high : float, optional
+        The 89 % interval; none, or ``low == high``, is a point answer.
+    engine : {"exact", "mcmc"} or str
+        The engine, named in :attr:`Judgement.engine`.
+    yardstick : {"icd203", "uk"}
+
+    Returns
+    -------
+    Judgement
+        Whole percent unless the interval is narrower than a point; a range where the interval
+        straddles a band edge.
+    """
+    name = ENGINES.get(engine, engine)
+    mean = float(mean)
+    if low is None or high is None or float(high) - float(low) <= POINT_WIDTH:
+        return Judgement(estimative_word(mean, yardstick), percent(mean, yardstick), name, True)
+    low, high = float(low), float(high)
+    digits = digits_for(low, high)
+    interval = percent_range(low, high, yardstick, digits)
+    w_low, w_high = estimative_word(low, yardstick), estimative_word(high, yardstick)
+    if w_low != w_high:
+        return Judgement(f"{w_low} to {w_high}", interval, name, False, interval)
+    return Judgement(estimative_word(mean, yardstick), percent(mean, yardstick, digits), name,
+                     False, interval)
+
+
+def judgement_of(weights, hypothesis_id: str) -> Judgement:
+    """The :func:`judgement` of one hypothesis of an engine's weights (mean, low, high, method)."""
+    n = list(weights.hypothesis_ids).index(hypothesis_id)
+    return judgement(weights.mean[n], weights.low[n], weights.high[n], weights.method,
+                     weights.yardstick)
+
+
+def headline(label: str, probability: float, yardstick: str = "icd203",
+             low: float | None = None, high: float | None = None,
+             engine: str = "exact") -> str:
     """Bottom line up front: ``"Combat troops: likely (62 %)"``."""
-    return f"{label}: {estimative_word(probability, yardstick)} ({percent(probability)})"
+    return f"{label}: {judgement(probability, low, high, engine, yardstick)}"
+
+
+def points(difference: float) -> str:
+    """A change of probability in whole percentage points: ``"\u221233 pts"``, never ``"-0"``."""
+    whole = round(100.0 * float(difference))
+    if whole == 0:
+        return "0 pts"
+    unit = "pt" if abs(whole) == 1 else "pts"
+    return f"{'+' if whole > 0 else chr(0x2212)}{abs(whole)} {unit}"
+
+
+def count(value: float) -> str:
+    """A count an analyst reads (an effective sample size): ``5668.986`` is ``"5,669"``."""
+    return f"{round(float(value)):,}"
+
+
+def setting(value: float) -> str:
+    """A reliability or motive setting: two decimals, three where two would round it off.
+
+    ``0.6`` is ``"0.60"``; a flip point at ``0.075`` stays ``"0.075"``.
+    """
+    v = float(value)
+    return f"{v:.2f}" if round(v, 2) == round(v, 3) else f"{v:.3f}"
+
+
+def duration(seconds: float) -> str:
+    """A run time as read: ``"<1 s"``, ``"42 s"``, ``"3 min 5 s"``."""
+    whole = round(float(seconds))
+    if whole < 1:
+        return "<1 s"
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"

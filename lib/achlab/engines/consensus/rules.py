@@ -9,6 +9,11 @@ of the rated (non-``NA``) votes rounded to the nearest rating, an exact half goi
 (3.5 is ``N``, 2.5 is ``N``, 4.5 is ``C``, 1.5 is ``I``) - the conservative rounding Open Synthesis
 describes. A tie in the count (as many ``NA`` as rated votes) keeps the rated mean.
 
+Open Synthesis's code rounds with Python's ``round()`` instead, which sends an exact half to the
+even value (2.5 is ``I``, 3.5 is ``C``, 1.5 is ``I``, 4.5 is ``C``): the two rules differ when
+the mean is 2.5 or 3.5. ``rounding="open-synthesis"`` gives the code's behaviour; the default,
+``"toward-neutral"``, the documented rule.
+
 *Disagreement* of a cell: the larger of two sample standard deviations (``ddof=1``), each 0 when
 it has fewer than two values:
 
@@ -42,6 +47,8 @@ RATING_VALUES = MappingProxyType({"NA": 0, "II": 1, "I": 2, "N": 3, "C": 4, "CC"
 VALUE_RATINGS = MappingProxyType({v: r for r, v in RATING_VALUES.items() if v > 0})
 #: Value of ``N``: ties round toward it.
 NEUTRAL_VALUE = RATING_VALUES["N"]
+#: Roundings of a mean vote: the documented rule (default) and Open Synthesis's code.
+ROUNDINGS = ("toward-neutral", "open-synthesis")
 #: Disagreement bands: (name, lower edge inclusive), lowest first.
 BANDS = (("consensus", 0.0), ("mild", 0.5), ("large", 1.5), ("extreme", 2.0))
 BAND_NAMES = tuple(name for name, _ in BANDS)
@@ -83,13 +90,44 @@ def round_toward_neutral(mean: float) -> int:
     return int(math.floor(mean + 0.5))
 
 
-def consensus_rating(votes: Iterable[str]) -> str | None:
-    """Consensus of one cell's votes (Open Synthesis rules, ties toward ``N``).
+def round_half_even(mean: float) -> int:
+    """Round a mean vote (1-5) as Python's ``round()`` does: an exact half to the even value.
+
+    This is what Open Synthesis's code does (2.5 is ``I``, 3.5 is ``C``).
+
+    Parameters
+    ----------
+    mean : float
+        Mean of rated values.
+
+    Returns
+    -------
+    int
+        1 to 5.
+    """
+    lower = math.floor(mean)
+    if math.isclose(mean - lower, 0.5, abs_tol=1e-9):
+        return lower if lower % 2 == 0 else lower + 1
+    return int(math.floor(mean + 0.5))
+
+
+def rounder(rounding: str):
+    """The rounding function named ``rounding`` (one of :data:`ROUNDINGS`)."""
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, got {rounding!r}")
+    return round_toward_neutral if rounding == "toward-neutral" else round_half_even
+
+
+def consensus_rating(votes: Iterable[str], rounding: str = "toward-neutral") -> str | None:
+    """Consensus of one cell's votes (Open Synthesis rules, ties toward ``N`` by default).
 
     Parameters
     ----------
     votes : iterable of str
         Ratings ``CC C N I II NA`` (any case), one per analyst who voted.
+    rounding : str
+        ``"toward-neutral"`` (the documented rule: an exact half goes toward ``N``) or
+        ``"open-synthesis"`` (its code: Python's ``round()``, an exact half to the even value).
 
     Returns
     -------
@@ -97,13 +135,14 @@ def consensus_rating(votes: Iterable[str]) -> str | None:
         ``NA`` if the ``NA`` votes outnumber the rated ones, else the rounded mean rating;
         None when there is no vote.
     """
+    round_mean = rounder(rounding)
     values = _values(votes)
     if not values:
         return None
     rated = [v for v in values if v > 0]
     if len(values) - len(rated) > len(rated):
         return NOT_APPLICABLE
-    return VALUE_RATINGS[round_toward_neutral(sum(rated) / len(rated))]
+    return VALUE_RATINGS[round_mean(sum(rated) / len(rated))]
 
 
 def _sd(values: list[float]) -> float:
@@ -300,7 +339,8 @@ def restrict_to(case: Case, analysts: AnalystRatings) -> dict[str, dict[str, dic
             for name, table in analysts.items()}
 
 
-def consensus(case: Case, analysts: AnalystRatings) -> ConsensusResult:
+def consensus(case: Case, analysts: AnalystRatings,
+              rounding: str = "toward-neutral") -> ConsensusResult:
     """Consensus and disagreement of every cell some analyst voted on.
 
     Parameters
@@ -309,6 +349,9 @@ def consensus(case: Case, analysts: AnalystRatings) -> ConsensusResult:
         The case whose matrix the analysts rated.
     analysts : mapping
         ``{analyst: {evidence_id: {hypothesis_id: rating}}}``; a missing cell is no vote.
+    rounding : str
+        How a mean vote is rounded: ``"toward-neutral"`` (default) or ``"open-synthesis"``
+        (see :func:`consensus_rating`).
 
     Returns
     -------
@@ -320,6 +363,7 @@ def consensus(case: Case, analysts: AnalystRatings) -> ConsensusResult:
     ValueError
         For unknown evidence ids, hypothesis ids or ratings.
     """
+    rounder(rounding)
     check_analysts(case, analysts)
     names = tuple(analysts)
     cells = []
@@ -330,6 +374,7 @@ def consensus(case: Case, analysts: AnalystRatings) -> ConsensusResult:
             if not votes:
                 continue
             d = disagreement(votes.values())
-            cells.append(CellConsensus(item.id, h, votes, consensus_rating(votes.values()), d,
+            cells.append(CellConsensus(item.id, h, votes,
+                                       consensus_rating(votes.values(), rounding), d,
                                        disagreement_band(d)))
     return ConsensusResult(case.id, case.hypothesis_ids, names, tuple(cells))
