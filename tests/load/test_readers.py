@@ -108,3 +108,107 @@ def test_analyst_ratings_round_trip(toy_case_dir):
                                     encoding="utf-8")
     assert load_analysts("toy", toy_case_dir.data) == {
         "ann": {"E1": {"rain": "CC"}, "E2": {"rain": "NA", "snow": "I"}}}
+
+
+# ---------------------------------------------------------------------------- CSV records
+def _read(tmp_path, content: str | bytes, required=("a", "b")):
+    from achlab.load.csvfile import Collector, read_csv
+
+    path = tmp_path / "f.csv"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    col = Collector("f.csv")
+    header, rows = read_csv(path, "f.csv", required, col)
+    return rows, [(p.line, p.field, p.message) for p in col.problems]
+
+
+@pytest.mark.parametrize("inside", ["\u2028", "\f", "\u2029", "\x1c", "\x85", "\v"])
+def test_line_breaks_python_knows_but_csv_does_not_stay_in_the_field(tmp_path, inside):
+    rows, problems = _read(tmp_path, f"a,b\n1,x{inside}y\n2,3\n\n4,5,6\n")
+    assert problems == [(5, "row", "has 3 fields, the header has 2")]
+    assert rows == [(2, {"a": "1", "b": f"x{inside}y"}), (3, {"a": "2", "b": "3"})]
+
+
+def test_rows_carry_the_physical_line_they_start_on(tmp_path):
+    rows, problems = _read(tmp_path, 'a,b\r\n1,"two\r\nlines"\r\n2,3\r4,5\r\n6\r\n')
+    assert [line for line, _ in rows] == [2, 4, 5]
+    assert rows[0][1]["b"] == "two\r\nlines"
+    assert problems == [(6, "row", "has 1 fields, the header has 2")]
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    rows, problems = _read(tmp_path, b"\xef\xbb\xbfa,b\n1,2\n")
+    assert problems == [] and rows == [(2, {"a": "1", "b": "2"})]
+
+
+def test_a_byte_that_is_not_utf8_is_located_at_its_line(tmp_path):
+    rows, problems = _read(tmp_path, b"a,b\n1,2\n3,caf\xe9\n")
+    assert rows == []
+    [(line, field, message)] = problems
+    assert (line, field) == (3, "encoding") and "0xE9 is not UTF-8" in message
+
+
+def test_a_semicolon_file_is_one_problem(tmp_path):
+    rows, problems = _read(tmp_path, "a;b\n1;2\n3;4\n")
+    assert rows == [] and len(problems) == 1
+    assert problems[0][:2] == (1, "header") and "comma-separated" in problems[0][2]
+
+
+def test_an_unclosed_quote_at_the_end_is_located_at_the_quote(tmp_path):
+    rows, problems = _read(tmp_path, 'a,b\n1,2\n3,"x\n4,5\n6,7\n')
+    assert rows == [(2, {"a": "1", "b": "2"})]
+    [(line, field, message)] = problems
+    assert (line, field) == (3, "b") and message.startswith("unclosed quote")
+
+
+def test_a_quote_that_runs_on_to_a_later_quote_is_named(tmp_path):
+    rows, problems = _read(tmp_path, 'a,b,c\n1,"x,2\n3,4,5\n6,7,"y"\n8,9,10\n',
+                           required=("a", "b", "c"))
+    assert [line for line, _ in rows] == [5]
+    [(line, field, message)] = problems
+    assert (line, field) == (2, "b") and "runs on to line 4" in message
+
+
+def test_an_odd_quote_on_one_line_is_named(tmp_path):
+    rows, problems = _read(tmp_path, 'a,b,c\n1,"2,3,4,"5"\n', required=("a", "b", "c"))
+    [(line, field, message)] = problems
+    assert (line, field) == (2, "row") and "odd number of quotes" in message
+
+
+# ---------------------------------------------------------------------------- YAML safety
+def test_an_alias_bomb_is_refused_at_once_with_its_line(tmp_path):
+    import time
+
+    levels = "".join(f"{a}: &{a} [{', '.join([f'*{b}'] * 9)}]\n"
+                     for b, a in zip("abcdefgh", "bcdefghi", strict=True))
+    path = tmp_path / "bomb.yaml"
+    path.write_text("name: x\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + levels
+                    + "description: *i\n", encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        read_yaml(path, "bomb.yaml")
+    assert time.perf_counter() - started < 2
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (6, "e[0]") and "alias *d" in problem.message
+
+
+def test_modest_aliases_and_merge_keys_still_work(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text("base: &base {x: 1, y: [1, 2, 3]}\nmore:\n  <<: *base\n  z: 2\n"
+                    "again: *base\n", encoding="utf-8")
+    doc = read_yaml(path, "ok.yaml")
+    assert doc.data["more"] == {"x": 1, "y": [1, 2, 3], "z": 2}
+    assert doc.data["again"] == {"x": 1, "y": [1, 2, 3]}
+
+
+def test_yaml_that_is_not_utf8_is_located_at_the_byte(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"\xef\xbb\xbfname: a\ntitle: ok\nnote: caf\xe9\n")
+    with pytest.raises(InputError) as info:
+        read_yaml(path, "x.yaml")
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (3, "encoding")
+    path.write_bytes(b"\xef\xbb\xbfname: a\n")
+    assert read_yaml(path, "x.yaml").data == {"name": "a"}

@@ -269,7 +269,10 @@ def check_weights_json(doc: dict, case: str, scenario: str | None,
     expected : dict
         Hypothesis id -> expected weight.
     """
-    assert set(doc) == {"case", "scenario", "method", "weights"}
+    assert set(doc) == {"case", "scenario", "method", "weights", "confidence"}
+    assert doc["confidence"]["level"] in ("low", "moderate", "high")
+    assert doc["confidence"]["reasons"] and all(isinstance(r, str)
+                                                for r in doc["confidence"]["reasons"])
     assert doc["case"] == case
     assert doc["scenario"] == scenario
     assert doc["method"] == "exact"
@@ -339,3 +342,86 @@ def test_unknown_column_in_sources_csv_is_refused(toy_case_dir, capsys):
     assert [(n, f, m) for p, n, f, m in problems if p == toy_case_dir.sources_csv.resolve()] == [
         (1, "header", "unknown column(s) colour")]
     assert tree_digest(toy_case_dir.root) == before
+
+
+# ---------------------------------------------------------------------------- issue 14 classes
+def _problems(call) -> list[tuple[str, int, str]]:
+    from achlab.model import InputError
+
+    try:
+        result = call()
+    except InputError as exc:
+        result = exc.problems
+    problems = result if isinstance(result, list) else []
+    return [(p.path.rsplit("/", 1)[-1], p.line, p.field) for p in problems]
+
+
+def test_validate_everything_reads_analysts_and_indicators(toy_case_dir):
+    from achlab.load import validate_everything
+
+    folder = toy_case_dir.case / "analysts"
+    folder.mkdir()
+    (folder / "ann.csv").write_text("evidence_id,rain\nE1,X\nE9,C\n", encoding="utf-8")
+    (folder / "bob.csv").write_text("", encoding="utf-8")
+    (toy_case_dir.case / "indicators.csv").write_text(
+        "indicator_id,event,source_id,rain,snow,dry\nX1,It hails,nobody,C,I,N\n",
+        encoding="utf-8")
+    before = tree_digest(toy_case_dir.root)
+    found = _problems(lambda: validate_everything(toy_case_dir.data,
+                                                  toy_case_dir.scenario.parent))
+    assert ("ann.csv", 2, "rain") in found and ("ann.csv", 3, "evidence_id") in found
+    assert ("bob.csv", 1, "header") in found
+    assert ("indicators.csv", 2, "source_id") in found
+    assert tree_digest(toy_case_dir.root) == before
+
+
+def test_an_empty_indicators_file_is_a_problem(toy_case_dir):
+    from achlab.load.scenario import validate_case
+
+    (toy_case_dir.case / "indicators.csv").write_text("", encoding="utf-8")
+    assert _problems(lambda: validate_case(toy_case_dir.case)) == [
+        ("indicators.csv", 1, "header")]
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_a_data_folder_must_be_a_folder(toy_case_dir, kind):
+    from achlab.load import validate_everything
+
+    data = toy_case_dir.root / "nothing" if kind == "missing" else toy_case_dir.scenario
+    [(name, line, field)] = _problems(lambda: validate_everything(data))
+    assert (name, line, field) == (data.name, 1, "--data")
+
+
+def test_an_undated_item_does_not_slip_past_as_of(toy_case_dir):
+    from achlab.load import load_scenario
+
+    replace_line(toy_case_dir.evidence_csv, 3, "E2,,The app says rain,app,2,M,,,C,N,II")
+    found = _problems(lambda: load_scenario(toy_case_dir.scenario, toy_case_dir.data))
+    assert found == [("evidence.csv", 3, "date")]
+    replace_line(toy_case_dir.scenario, 5, "seed: 8")  # no as_of: an undated item is fine
+    replace_line(toy_case_dir.scenario, 12, "")
+    assert _problems(lambda: load_scenario(toy_case_dir.scenario, toy_case_dir.data)) == []
+
+
+def test_a_bare_case_id_is_looked_up_in_the_data_folder_not_the_working_directory(
+        toy_case_dir, tmp_path, monkeypatch):
+    from achlab.load import load_case
+
+    decoy = tmp_path / "cwd"
+    (decoy / "toy").mkdir(parents=True)
+    (decoy / "toy" / "case.yaml").write_text("- not a case\n", encoding="utf-8")
+    monkeypatch.chdir(decoy)
+    assert load_case("toy", toy_case_dir.data).id == "toy"
+    assert _problems(lambda: load_case("./toy")) == [("case.yaml", 1, "case")]
+
+
+def test_a_case_yaml_that_is_a_list_is_named_so_through_a_scenario(toy_case_dir):
+    from achlab.load import load_scenario
+    from achlab.model import InputError
+
+    toy_case_dir.case_yaml.write_text("- id: toy\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(toy_case_dir.scenario, toy_case_dir.data)
+    [problem] = info.value.problems
+    assert problem.field == "case" and "must be a mapping" in problem.message
+    assert "no case" not in problem.message

@@ -5,25 +5,33 @@ One module per command, each with ``HELP`` (and optionally ``DESCRIPTION``),
 ``--data`` unless its module sets ``TAKES_DATA = False``. A command module that cannot be
 imported is an error, never a missing command.
 
-Exit codes: 0 success, 2 bad input (one located line per problem), 1 anything else (one line).
+Exit codes: 0 success, 2 bad input (one located line per problem), 1 anything else (its
+whole reason: each line located, or prefixed with ``achlab <command>:``). Output never fails
+on a terminal that cannot show a symbol: :func:`ascii_fallback` prints an ASCII stand-in.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
 import sys
+import unicodedata
 from types import ModuleType
 
+from achlab.cli.common import LocatedFailure
 from achlab.model import InputError
 
 #: Every sub-command, in the order ``achlab --help`` lists them; each is ``achlab.cli.<name>``.
-COMMANDS = ("validate", "weights", "heuer", "summary", "run", "sensitivity", "consensus", "brief")
+COMMANDS = ("validate", "weights", "heuer", "summary", "run", "sensitivity", "consensus", "brief",
+            "new", "export", "import", "course")
+#: Commands whose module name differs from the command (``import`` is a Python keyword).
+MODULE_NAMES = {"import": "import_case"}
 
 
 def command_module(name: str) -> ModuleType:
     """The module of one sub-command (an ImportError propagates: nothing is silently dropped)."""
-    module = importlib.import_module(f"achlab.cli.{name}")
+    module = importlib.import_module(f"achlab.cli.{MODULE_NAMES.get(name, name)}")
     for needed in ("HELP", "add_arguments", "run"):
         if not hasattr(module, needed):
             raise TypeError(f"achlab.cli.{name} defines no {needed}")
@@ -47,8 +55,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: ASCII stand-ins for the symbols the project prints, for terminals that cannot show them.
+ASCII_FALLBACKS = {
+    "\u2013": "-", "\u2014": "--", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+    "\u2265": ">=", "\u2264": "<=", "\u00d7": "x", "\u2192": "->", "\u2190": "<-",
+    "\u2194": "<->", "\u00b1": "+/-", "\u2022": "*", "\u00b7": ".", "\u2026": "...",
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
+    "\u00bb": '"', "\u2248": "~", "\u2260": "!=", "\u00b0": " deg", "\u00b5": "u",
+    "\u00b6": "par.", "\u00a7": "sect.", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    "\u2713": "v", "\u2717": "x", "\u25b2": "^", "\u25bc": "v", "\u2028": " ",
+}
+ERROR_HANDLER = "achlab-ascii-fallback"
+
+
+def ascii_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: each character the stream cannot encode becomes an ASCII stand-in.
+
+    A listed symbol takes its stand-in, an accented letter its base letter, anything else ``?``.
+    """
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start:exc.end]:
+        plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
+        out.append(ASCII_FALLBACKS.get(ch) or plain or "?")
+    return "".join(out), exc.end
+
+
+def _printable_streams() -> None:
+    """Let stdout and stderr print on any terminal encoding (ASCII fallbacks, never a failure)."""
+    codecs.register_error(ERROR_HANDLER, ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors=ERROR_HANDLER)
+        except (AttributeError, ValueError, OSError):  # a replaced stream (e.g. captured)
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``achlab`` command; returns the exit code."""
+    _printable_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -60,9 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("achlab: interrupted", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - the command line promises one line, no traceback
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"achlab {args.command}: {reason}", file=sys.stderr)
+    except LocatedFailure as exc:  # e.g. a PyMC fit that cannot be trusted: every reason
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the command line promises no traceback
+        lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()] or [type(exc).__name__]
+        for line in lines:  # the whole reason (e.g. every check a PyMC fit failed), each located
+            print(f"achlab {args.command}: {line}", file=sys.stderr)
         return 1
 
 

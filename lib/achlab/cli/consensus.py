@@ -40,27 +40,36 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pooled", action="store_true",
                    help="also pool the analysts in PyMC (takes some seconds)")
     p.add_argument("--seed", type=int, help="random seed of the PyMC pooling")
+    p.add_argument("--rounding", choices=("toward-neutral", "open-synthesis"),
+                   default="toward-neutral",
+                   help="an exact half of a mean vote goes toward N (default, Open Synthesis's "
+                        "documented rule) or to the even rating (open-synthesis: its code)")
 
 
 def _inputs(args):
     """The case (cut at ``--as-of``) and the analysts' ratings; InputError when bad."""
     from achlab.engines.consensus import restrict_to
     from achlab.load.analysts import ANALYSTS_FOLDER, load_analysts
-    from achlab.load.case import case_dir, load_case
+    from achlab.load.case import case_folder, load_case
     from achlab.load.parse import parse_date
+    from achlab.load.scenario import check_data_folder, undated_problems
 
     data = Path(args.data) if getattr(args, "data", None) else None
-    folder = Path(args.case) if Path(args.case).is_dir() else case_dir(args.case, data)
+    check_data_folder(data)
+    folder = case_folder(args.case, data)
     as_of = None
     if getattr(args, "as_of", None):
         try:
             as_of = parse_date(args.as_of)
         except ValueError as exc:
             raise InputError([Problem("command line", 1, "--as-of", str(exc))]) from None
-    case = load_case(folder if Path(args.case).is_dir() else args.case, data)
+    case = load_case(args.case, data)
     analysts = load_analysts(case, data, folder=folder / ANALYSTS_FOLDER)
     if as_of is not None:
         case = case.up_to(as_of)
+        undated = undated_problems(case, folder.parent, f"--as-of {as_of.isoformat()}")
+        if undated:
+            raise InputError(undated)
         analysts = restrict_to(case, analysts)
     return case, analysts, as_of
 
@@ -75,7 +84,7 @@ def run(args) -> int:
         for p in exc.problems:
             print(p, file=sys.stderr)
         return 2
-    result = consensus(case, analysts)
+    result = consensus(case, analysts, rounding=getattr(args, "rounding", "toward-neutral"))
     per_analyst = analyst_weights(case, analysts)
     combined = consensus_weights(case, analysts, result)
     pooled = None

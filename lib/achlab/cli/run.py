@@ -1,4 +1,8 @@
-"""``achlab run [SCENARIO ...] [--out DIR]``: every notebook for every scenario, with reports."""
+"""``achlab run [SCENARIO ...] [--out DIR] [--data DIR] [--force]``: the whole collection.
+
+Every notebook for every scenario, with reports, the deck and the course; only what changed
+since the last run.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,7 @@ from pathlib import Path
 
 from achlab import paths
 
-HELP = "execute every notebook for every scenario into out/"
-#: The notebooks read the project's data folder; ``--data`` is not offered yet.
-TAKES_DATA = False
+HELP = "execute every notebook for every scenario into out/ (only what changed)"
 
 
 def add_arguments(p) -> None:
@@ -23,25 +25,45 @@ def add_arguments(p) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--show-code", action="store_true",
                    help="keep the code cells in the HTML reports (hidden by default)")
+    p.add_argument("--force", action="store_true",
+                   help="rerun every notebook, even those whose inputs have not changed")
+    p.add_argument("--no-course", action="store_true",
+                   help="do not run the course (its editions are written by default)")
 
 
 def run(args) -> int:
-    """Run the notebooks; exit 1 when any failed (each failure named)."""
+    """Run the notebooks; exit 2 on bad input, 1 when any notebook failed (each named)."""
+    from achlab.cli.common import data_folder, refuse_protected_output
     from achlab.notebook.pipeline import run as run_notebooks
 
+    data = data_folder(args)
+    out = Path(args.out) if args.out else paths.out_dir()
+    refuse_protected_output(out, [data])  # before anything is written
     files = [Path(s) for s in args.scenarios] or None
-    report = run_notebooks(files, out=Path(args.out) if args.out else None, draws=args.draws,
-                           tune=args.tune, chains=args.chains, jobs=args.jobs,
-                           progress=not args.no_progress, show_code=args.show_code)
-    ok = [o for o in report.outcomes if o.ok]
-    print(f"\n{len(ok)} of {len(report.outcomes)} notebooks ran; results in "
-          f"{paths.display_path(report.out)}/")
-    scenarios = sorted({o.task.scenario for o in report.outcomes})
-    for name in scenarios:
-        print(f"  {paths.display_path(report.out / name)}/  (executed notebooks, HTML, charts)")
-    for extra in report.extras:
-        print(f"  {paths.display_path(extra)}")
-    print(f"  open {paths.display_path(report.index)} for the index")
+    report = run_notebooks(files, out=out, draws=args.draws, tune=args.tune, chains=args.chains,
+                           jobs=args.jobs, progress=not args.no_progress,
+                           show_code=args.show_code, data=data, force=args.force,
+                           course=not args.no_course)
+    _print_report(report)
+    return 1 if report.failures else 0
+
+
+def _print_report(report) -> None:
+    shown = paths.display_path
+    if report.unchanged:
+        print(f"nothing changed since the last run: {len(report.outcomes)} notebooks up to date "
+              f"in {shown(report.out)}/ (--force reruns them)")
+    else:
+        ok = [o for o in report.ran if o.ok]
+        print(f"\n{len(ok)} of {len(report.ran)} notebooks ran "
+              f"({len(report.outcomes) - len(report.ran)} up to date); results in "
+              f"{shown(report.out)}/")
+        for name in sorted({o.task.scenario for o in report.ran}):
+            print(f"  {shown(report.out / name)}/  (executed notebooks, HTML, charts)")
+        for extra in report.extras:
+            print(f"  {shown(extra)}")
+        if report.course:
+            print(f"  {shown(report.out / 'course')}/  (student and instructor editions)")
+    print(f"  open {shown(report.index)} for the index")
     for o in report.failures:
         print(f"FAILED: {o.message}", file=sys.stderr)
-    return 1 if report.failures else 0

@@ -13,7 +13,6 @@ located lines (exit 2).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 HELP = "linchpins, tornado and flip points of a scenario"
 DESCRIPTION = "Which evidence items and which assumptions the leading hypothesis rests on."
@@ -80,7 +79,7 @@ def analyse(case) -> dict:
 
 
 def _text(result: dict, case) -> str:
-    from achlab.model.words import percent
+    from achlab.model.words import percent, percent_range, points, setting
 
     labels = case.labels
     lead = result["leading"]
@@ -94,7 +93,7 @@ def _text(result: dict, case) -> str:
         out.append(f"  {'+'.join(lp['items']):<14} without it {labels[lp['leading_without']]} "
                    f"leads ({percent(w[lp['leading_without']])}); {lp['status']}")
     out.append("  largest effects of leaving one out: " + ", ".join(
-        f"{'+'.join(t['items'])} {100 * t['change_of_leading_weight']:+.1f} pts"
+        f"{'+'.join(t['items'])} {points(t['change_of_leading_weight'])}"
         for t in result["largest_leave_one_out"]))
     tor = result["tornado"]
     out += ["", f"Tornado: weight of {labels[tor['hypothesis']]} (point model, now "
@@ -104,7 +103,7 @@ def _text(result: dict, case) -> str:
     for b in tor["bars"]:
         out.append(f"  {b['source']:<10} {b['parameter']:<12} "
                    f"{b['low']:.2f}\u2013{b['high']:.2f}    "
-                   f"{100 * b['weight_min']:5.1f}\u2013{100 * b['weight_max']:5.1f} %  "
+                   f"{percent_range(b['weight_min'], b['weight_max']):<13}"
                    f"{b['range']}")
     if tor["sources_without_items"]:
         out.append("  no reports (not swung): " + ", ".join(tor["sources_without_items"]))
@@ -116,7 +115,7 @@ def _text(result: dict, case) -> str:
             text = "none in [0, 1]"
         else:
             side = "below" if f["flip"] < f["current"] else "above"
-            text = f"{side} {f['flip']:.4f}: {labels[f['rival']]} leads"
+            text = f"{side} {setting(f['flip'])}: {labels[f['rival']]} leads"
         out.append(f"  {f['source']:<10} {f['parameter']:<12} now {f['current']:.2f}  {text}")
     out += ["", "Notes:"] + [f"  {n}" for n in result["notes"]]
     return "\n".join(out)
@@ -124,10 +123,10 @@ def _text(result: dict, case) -> str:
 
 def run(args) -> int:
     """Handle ``achlab sensitivity``: print the analysis; return the exit code (0)."""
+    from achlab.cli.common import data_folder
     from achlab.load.scenario import resolve
 
-    data = Path(args.data) if getattr(args, "data", None) else None
-    case = resolve(args.scenario, data)
+    case = resolve(args.scenario, data_folder(args))
     result = analyse(case)
     if getattr(args, "json", False):
         print(json.dumps(result, indent=2, allow_nan=False))

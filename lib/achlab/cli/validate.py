@@ -1,7 +1,8 @@
 """``achlab validate [SCENARIO ...] [--case ID]``: check cases and scenarios.
 
 Exit 0 and ``valid`` when everything loads; otherwise exit 2 and one ``path:line: field:
-message`` line per problem. With no argument, every case of the data folder and every scenario.
+message`` line per problem. With no argument, every case of the data folder (with its
+``analysts/*.csv`` and ``indicators.csv``) and every scenario.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     """Print ``valid`` (exit 0) or every problem found (exit 2)."""
-    from achlab.load import load_case, load_scenario, validate_everything
+    from achlab.load import load_scenario, validate_everything
+    from achlab.load.scenario import validate_case
 
     data = data_folder(args)
     problems = []
@@ -35,10 +37,7 @@ def run(args) -> int:
             except InputError as exc:
                 problems += exc.problems
         if args.case:
-            try:
-                load_case(args.case, data)
-            except InputError as exc:
-                problems += exc.problems
+            problems += validate_case(args.case, data)
     if problems:
         for p in problems:
             print(p, file=sys.stderr)

@@ -1,6 +1,7 @@
 """``achlab weights [--scenario FILE | --case ID] [--method exact|mcmc] [--json]``.
 
-JSON: ``{"case", "scenario", "method", "weights": {hyp: {"mean", "low", "high", "words"}}}``.
+JSON: ``{"case", "scenario", "method", "weights": {hyp: {"mean", "low", "high", "words"}},
+"confidence": {"level", "reasons"}}`` (analytic confidence, :mod:`achlab.engines.confidence`).
 """
 
 from __future__ import annotations
@@ -22,20 +23,29 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     """Print the weights as a table or JSON."""
     from achlab.engines.exact import exact_weights
-    from achlab.outputs.text import weights_table
+    from achlab.outputs.text import weights_heading, weights_table
 
     case = case_from_args(args)
     if args.method == "mcmc":
-        from achlab.engines.mcmc import fit
+        from achlab.cli.common import fit_located
 
-        weights = fit(case).weights
+        weights = fit_located(case).weights
     else:
         weights = exact_weights(case)
+    from achlab.engines.confidence import confidence
+
+    judged = confidence(case)
     if args.json:
         out = {"case": case.id, "scenario": case.scenario.name if case.scenario else None,
-               "method": weights.method, "weights": weights.as_dict()}
+               "method": weights.method, "weights": weights.as_dict(),
+               "confidence": judged.as_dict()}
+        if weights.note:  # the exact engine could not integrate a group exactly
+            out["note"] = weights.note
         print(json.dumps(out, indent=2))
     else:
-        print(f"{case.name} ({weights.method}):")
+        print(weights_heading(case, weights))
         print(weights_table(case, weights))
+        print(judged.line())
+        if weights.note:
+            print(weights.note)
     return 0

@@ -6,10 +6,18 @@ hypothesis ids, a prior naming every hypothesis and summing to 1, the resolution
 the two CSV files are checked here. Every problem is collected and reported as
 ``path:line: field: message`` in one :class:`~achlab.model.InputError`. Input files are only
 ever opened for reading.
+
+``evidence.csv`` may also have (model.md §4) ``event`` (rows with the same event are reports of
+it and share its ratings: the same on every row, or left empty on all rows but one),
+``stance`` (``asserts``, the default; ``denies``; ``observed`` for what was seen rather than
+reported: reliability 1 and motive 0 in effect) and ``motive``. A motive, here or in
+``sources.csv``, is one number or one per hypothesis: ``combat=0.8;technical=0.9;none=0.5``
+(every hypothesis named once).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from achlab import paths
@@ -18,9 +26,10 @@ from achlab.load.parse import (
     check_id,
     parse_credibility,
     parse_date,
+    parse_motive,
     parse_rating,
     parse_reliability,
-    parse_unit,
+    parse_stance,
 )
 from achlab.load.schema import CaseFile, validate
 from achlab.load.schema import text_paths as schema_text_paths
@@ -32,12 +41,23 @@ SOURCE_COLUMNS = ("source_id", "name", "kind", "reliability", "motive", "group",
 EVIDENCE_COLUMNS = ("evidence_id", "date", "summary", "source_id", "credibility", "relevance",
                     "origin", "citation")
 #: Columns ``evidence.csv`` may have besides the required ones and the hypotheses.
-EVIDENCE_OPTIONAL = ("rationale", "notes", "motive")
+EVIDENCE_OPTIONAL = ("rationale", "notes", "motive", "event", "stance")
 
 
 def case_dir(case_id: str, data_dir: Path | None = None) -> Path:
     """Folder of a case id under the data folder."""
     return Path(data_dir or paths.data_dir()) / case_id
+
+
+def case_folder(case: str | Path, data_dir: Path | None = None) -> Path:
+    """The folder of a case: a Path (or text with a folder part) as given, a bare id in the data.
+
+    A folder named like the id in the working directory never wins over ``data_dir``.
+    """
+    given = Path(case)
+    if isinstance(case, Path) or given.is_absolute() or "/" in str(case) or "\\" in str(case):
+        return given
+    return case_dir(str(case), data_dir)
 
 
 def _scales(spec: CaseFile) -> Scales:
@@ -86,7 +106,7 @@ def check_prior(prior: dict[str, float], hyp_ids, doc: LocatedYaml, col: Collect
     return dict(prior) if ok else None
 
 
-def _sources(path: Path, shown: str, scales: Scales, col: Collector) -> list[Source]:
+def _sources(path: Path, shown: str, scales: Scales, hyp_ids, col: Collector) -> list[Source]:
     _, rows = read_csv(path, shown, SOURCE_COLUMNS, col, optional=())
     out, seen = [], set()
     for line, row in rows:
@@ -104,13 +124,14 @@ def _sources(path: Path, shown: str, scales: Scales, col: Collector) -> list[Sou
             continue
         try:
             raw = row.get("motive", "")
-            motive = DEFAULT_MOTIVE if raw == "" else parse_unit(raw, "motive")
+            motive, motive_by = (DEFAULT_MOTIVE, None) if raw == "" else parse_motive(raw, hyp_ids)
         except ValueError as exc:
             col.add(line, "motive", str(exc))
             continue
         out.append(Source(sid, row.get("name") or sid, rel, motive, kind=row.get("kind", ""),
-                          group=row.get("group", ""), notes=row.get("notes", "")))
-    if not out and not any(p.field == "file" for p in col.problems):
+                          group=row.get("group", ""), notes=row.get("notes", ""),
+                          motive_by=motive_by))
+    if not out and not col.unreadable and not any(p.field == "file" for p in col.problems):
         col.add(1, "sources", "no sources")
     return out
 
@@ -119,6 +140,7 @@ def _evidence(path: Path, shown: str, hyp_ids, source_ids, scales, col) -> list[
     header, rows = read_csv(path, shown, (*EVIDENCE_COLUMNS, *hyp_ids), col,
                             optional=EVIDENCE_OPTIONAL, hint=hypothesis_hint(hyp_ids))
     out, seen = [], set()
+    events = _EventRatings()
     for line, row in rows:
         n_before = len(col.problems)
         eid = check_id(row.get("evidence_id"), line, "evidence_id", col)
@@ -126,7 +148,7 @@ def _evidence(path: Path, shown: str, hyp_ids, source_ids, scales, col) -> list[
             col.add(line, "evidence_id", f"duplicate evidence id {eid!r}")
         seen.add(eid)
         sid = row.get("source_id", "")
-        if sid not in source_ids:
+        if source_ids is not None and sid not in source_ids:  # None: sources.csv unreadable
             col.add(line, "source_id", f"unknown source {sid!r} (not in sources.csv)")
         date = None
         if row.get("date"):
@@ -139,12 +161,20 @@ def _evidence(path: Path, shown: str, hyp_ids, source_ids, scales, col) -> list[
         except ValueError as exc:
             col.add(line, "credibility", str(exc))
             code, factor = "6", 1.0
-        motive = None
+        motive = motive_by = None
         if row.get("motive", "") != "":
             try:
-                motive = parse_unit(row["motive"], "motive")
+                motive, motive_by = parse_motive(row["motive"], hyp_ids)
             except ValueError as exc:
                 col.add(line, "motive", str(exc))
+        stance = "asserts"
+        try:
+            stance = parse_stance(row.get("stance", ""))
+        except ValueError as exc:
+            col.add(line, "stance", str(exc))
+        event = ""
+        if row.get("event", "").strip():
+            event = check_id(row["event"], line, "event", col) or ""
         relevance = (row.get("relevance") or "M").upper()
         if relevance not in {"H", "M", "L"}:
             col.add(line, "relevance", f"{row.get('relevance')!r} is not H, M or L")
@@ -156,17 +186,53 @@ def _evidence(path: Path, shown: str, hyp_ids, source_ids, scales, col) -> list[
                 ratings[h] = parse_rating(row[h], scales)
             except ValueError as exc:
                 col.add(line, h, str(exc))
+        if event:
+            ratings = events.ratings(event, ratings, row, hyp_ids, eid, line, col)
         if len(col.problems) > n_before:
             continue
         out.append(EvidenceItem(
             id=eid, summary=row.get("summary", ""), source_id=sid, ratings=ratings, date=date,
             credibility=code, cred_factor=factor, relevance=relevance,
             origin=row.get("origin", ""), citation=row.get("citation", ""),
-            rationale=row.get("rationale", ""), motive=motive,
+            rationale=row.get("rationale", ""), motive=motive, motive_by=motive_by,
+            event=event, stance=stance,
         ))
     if not rows and header and not any(p.field == "file" for p in col.problems):
         col.add(2, "evidence", "the case has no evidence items")
-    return out
+    return events.fill(out)
+
+
+class _EventRatings:
+    """The ratings of each named event (model.md §4), checked row by row.
+
+    Rows of one event carry the same ratings, or leave every hypothesis cell empty on all rows
+    but one; they inherit the event's ratings.
+    """
+
+    def __init__(self):
+        self.rated: dict[str, tuple[dict, str, int]] = {}  # event -> (ratings, item id, line)
+
+    def ratings(self, event: str, ratings: dict, row: dict, hyp_ids, eid, line: int,
+                col: Collector) -> dict:
+        """Ratings of this row, checked against the event's; the event's when the row has none."""
+        if all(str(row.get(h, "")).strip() == "" for h in hyp_ids):
+            return {}
+        if event not in self.rated:
+            self.rated[event] = (ratings, eid, line)
+            return ratings
+        first, first_id, first_line = self.rated[event]
+        for h in hyp_ids:
+            if h in ratings and ratings[h] != first.get(h):
+                col.add(line, h, f"event {event!r}: rated {ratings[h]} here but "
+                                 f"{first.get(h)} by {first_id} (line {first_line}); the "
+                                 "reports of one event share its ratings (or leave them empty)")
+                break
+        return ratings
+
+    def fill(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
+        """Items of a rated event with no ratings of their own take the event's."""
+        return [replace(e, ratings=dict(self.rated[e.event][0]))
+                if e.event in self.rated and not e.ratings else e for e in items]
 
 
 def load_case(case: str | Path, data_dir: Path | None = None) -> Case:
@@ -177,7 +243,7 @@ def load_case(case: str | Path, data_dir: Path | None = None) -> Case:
     InputError
         With every problem found, each located as ``path:line: field: message``.
     """
-    folder = Path(case) if Path(case).is_dir() else case_dir(str(case), data_dir)
+    folder = case_folder(case, data_dir)
     shown = paths.display_path
     if not folder.is_dir():
         raise InputError([Problem(shown(folder), 1, "case", f"no case folder {str(case)!r}")])
@@ -202,12 +268,13 @@ def load_case(case: str | Path, data_dir: Path | None = None) -> Case:
             col.add(doc.line("resolution", "hypothesis"), "resolution.hypothesis",
                     f"must name one of {', '.join(hyp_ids)}")
     src_col = Collector(shown(folder / "sources.csv"))
-    sources = _sources(folder / "sources.csv", src_col.shown, scales, src_col)
+    sources = _sources(folder / "sources.csv", src_col.shown, scales, hyp_ids, src_col)
     ev_col = Collector(shown(folder / "evidence.csv"))
     evidence = []
     if hyps:  # without the hypotheses, the evidence columns cannot be checked
         evidence = _evidence(folder / "evidence.csv", ev_col.shown, hyp_ids,
-                             {s.id for s in sources}, scales, ev_col)
+                             None if src_col.unreadable else {s.id for s in sources}, scales,
+                             ev_col)
     problems = sorted(col.problems, key=lambda p: p.line or 1) + src_col.problems \
         + ev_col.problems
     if problems:

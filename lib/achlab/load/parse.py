@@ -11,7 +11,8 @@ import re
 
 from achlab.load.csvfile import Collector
 from achlab.model import Reliability
-from achlab.model.scales import HML_TO_CODE, NOT_APPLICABLE, Scales
+from achlab.model.case import motive_level
+from achlab.model.scales import ASSERTS, HML_TO_CODE, NOT_APPLICABLE, STANCES, Scales
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -26,6 +27,45 @@ def parse_unit(text, what: str = "value") -> float:
         raise ValueError(f"{what} must be a number in [0, 1], got {text!r}") from None
     if math.isnan(value) or not 0.0 <= value <= 1.0:
         raise ValueError(f"{what} must be in [0, 1], got {text!r}")
+    return value
+
+
+def parse_motive(text, hypothesis_ids) -> tuple[float, dict[str, float] | None]:
+    """A motive: one number, or one number per hypothesis (model.md §4).
+
+    The per-hypothesis form names every hypothesis once, ``;``-separated:
+    ``combat=0.8;technical=0.9;none=0.5``. Returns the level (the number, or the mean of the
+    per-hypothesis numbers) and the per-hypothesis mapping (None for one number).
+    """
+    raw = str(text).strip()
+    if "=" not in raw:
+        return parse_unit(raw, "motive"), None
+    by: dict[str, float] = {}
+    for part in (p.strip() for p in raw.split(";")):
+        if not part:
+            continue
+        hyp, sep, number = (x.strip() for x in part.partition("="))
+        if not sep or not hyp:
+            raise ValueError(f"{part!r} is not hypothesis=number (e.g. "
+                             f"{'=0.5;'.join(hypothesis_ids)}=0.5)")
+        if hyp not in hypothesis_ids:
+            raise ValueError(f"unknown hypothesis {hyp!r} (case has: {', '.join(hypothesis_ids)})")
+        if hyp in by:
+            raise ValueError(f"hypothesis {hyp!r} named twice")
+        by[hyp] = parse_unit(number, f"motive under {hyp}")
+    missing = [h for h in hypothesis_ids if h not in by]
+    if missing:
+        raise ValueError(f"no motive for {', '.join(missing)}: name every hypothesis "
+                         "(or give one number)")
+    by = {h: by[h] for h in hypothesis_ids}
+    return motive_level(by), by
+
+
+def parse_stance(text) -> str:
+    """``asserts`` (also when empty), ``denies`` or ``observed``."""
+    value = str(text).strip().lower() or ASSERTS
+    if value not in STANCES:
+        raise ValueError(f"{text!r} is not a stance ({', '.join(STANCES)})")
     return value
 
 

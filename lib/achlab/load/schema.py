@@ -135,8 +135,22 @@ Rating = Annotated[
     Union[Annotated[str, Tag("letter")], Annotated[Probability, Tag("number")]],  # noqa: UP007
     Discriminator(_letter_or_number),
     Says("must be a rating letter or a number in [0, 1]")]
-#: How likely a source would make the report anyway (one number for now; see the module doc).
-Motive = Probability
+def _number_or_mapping(value) -> str | None:
+    if isinstance(value, dict):
+        return "per-hypothesis"
+    if isinstance(value, int | float | str):
+        return "number"
+    return None
+
+
+#: How likely a source would make the report anyway: one number, or a mapping hypothesis id ->
+#: number (model.md §4; that it names every hypothesis is checked against the case later).
+Motive = Annotated[
+    Union[Annotated[Probability, Tag("number")],  # noqa: UP007
+          Annotated[dict[Annotated[str, AS_WRITTEN], Probability], Tag("per-hypothesis")]],
+    Discriminator(_number_or_mapping, custom_error_type="motive_shape",
+                  custom_error_message="must be a number in [0, 1] or a mapping hypothesis -> "
+                                       "number, e.g. {combat: 0.8, technical: 0.9, none: 0.5}")]
 
 
 class Strict(BaseModel):

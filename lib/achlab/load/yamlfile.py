@@ -8,7 +8,10 @@ Three rules on top of YAML's safe loader, so that a file means what the analyst 
   :func:`achlab.load.schema.text_paths`) are the text as written too (``id: no`` is ``"no"``,
   ``id: 1.10`` is ``"1.10"``); an empty value is ``""``;
 - a key given twice in one mapping is a problem at the second key's line,
-  ``key: duplicate key (first at line N)`` (YAML would silently keep the last value).
+  ``key: duplicate key (first at line N)`` (YAML would silently keep the last value);
+- aliases may repeat at most :data:`MAX_ALIASED` values in all: a file whose aliases expand
+  further (a "billion laughs" bomb) is refused at the line of the alias that crosses the cap,
+  before anything is built from it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,17 @@ STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 #: Matches any mapping key or list index in a text path.
 ANY = "*"
+#: Most values (nodes) that all the aliases of one file may repeat together.
+MAX_ALIASED = 10_000
+
+
+class AliasBomb(Exception):
+    """Aliases that expand past :data:`MAX_ALIASED` values, at ``line`` and ``field``."""
+
+    def __init__(self, line: int, field: str, anchor: str):
+        self.line, self.field, self.anchor = line, field, anchor
+        super().__init__(f"alias *{anchor} makes the file repeat more than {MAX_ALIASED} "
+                         "values; write the values out instead of nesting aliases")
 
 
 def dotted(keys: Sequence) -> str:
@@ -98,6 +112,25 @@ class TextLoader(yaml.SafeLoader):
     def __init__(self, stream, text_paths: Iterable[tuple] = ()):
         super().__init__(stream)
         self.text_paths = [tuple(p) for p in text_paths]
+        self.aliased = 0
+        self.sizes: dict[int, int] = {}
+        self.keys: list = []
+
+    def compose_node(self, parent, index):
+        """Compose as YAML does, counting what each alias repeats (see :class:`AliasBomb`)."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            node = self.anchors.get(event.anchor)
+            if node is not None:
+                self.aliased += expanded_size(node, self.sizes)
+                if self.aliased > MAX_ALIASED:
+                    raise AliasBomb(event.start_mark.line + 1, dotted([*self.keys, *_key(index)]),
+                                    event.anchor)
+        self.keys.extend(_key(index))
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            del self.keys[len(self.keys) - len(_key(index)):]
 
     def located(self, path: Path, shown: str) -> LocatedYaml:
         """Compose, check for duplicate keys, re-tag, construct; one pass over the text."""
@@ -135,15 +168,12 @@ def read_yaml(path: Path, shown: str, text_paths: Iterable[tuple] = ()) -> Locat
     LocatedYaml
         With ``problems`` holding any duplicate key.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _input_error(shown, 1, "file", "not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _input_error(shown, 1, "file", f"cannot be read ({exc})") from None
+    text = _read_text(path, shown)
     loader = TextLoader(text, text_paths)
     try:
         return loader.located(path, shown)
+    except AliasBomb as exc:
+        raise _input_error(shown, exc.line, exc.field, str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -151,6 +181,47 @@ def read_yaml(path: Path, shown: str, text_paths: Iterable[tuple] = ()) -> Locat
         raise _input_error(shown, line, "yaml", f"not valid YAML: {message}") from None
     finally:
         loader.dispose()
+
+
+def _key(index) -> list:
+    """The key (or list index) under which the composer places a node; [] for a mapping key."""
+    if isinstance(index, yaml.ScalarNode):
+        return [index.value]
+    return [index] if isinstance(index, int) else []
+
+
+def _read_text(path: Path, shown: str) -> str:
+    """The text; InputError when missing, unreadable or not UTF-8 (at the bad byte's line)."""
+    if path.is_dir():
+        raise _input_error(shown, 1, "file", "is a folder, not a YAML file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _input_error(shown, 1, "file", "not found") from None
+    except OSError as exc:
+        raise _input_error(shown, 1, "file", f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise _input_error(shown, line, "encoding", f"byte 0x{raw[exc.start]:02X} is not UTF-8; "
+                           "save the file as UTF-8") from None
+
+
+def expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes ``node`` stands for once every alias in it is written out (memoised)."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    sizes[key] = 1  # a node that refers to itself counts once
+    if isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    else:
+        children = []
+    sizes[key] = min(1 + sum(expanded_size(c, sizes) for c in children), 10 * MAX_ALIASED)
+    return sizes[key]
 
 
 def duplicate_keys(root: yaml.Node) -> list[tuple[int, str, str]]:
