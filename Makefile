@@ -22,10 +22,11 @@ done; \
 exit 1
 endef
 
-.PHONY: help venv run test test-fast lint lab bench clean which-python
+.PHONY: help venv run look test test-fast lint lab bench clean which-python
 
 help:
 	@echo "make run    - set up .venv if needed, then run every notebook for every scenario into out/"
+	@echo "make look   - after make run: render the deck's slides, the pages and the charts into out/look/"
 	@echo "make test   - set up .venv if needed, then run the whole test suite"
 	@echo "make lab    - open JupyterLab on the notebooks"
 	@echo "make bench  - print the speed benchmarks"
@@ -52,6 +53,9 @@ which-python:
 
 run: $(STAMP)
 	$(VENV)/bin/achlab run
+
+look: $(STAMP)
+	$(VPY) -m achlab.notebook.look
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup

@@ -1,7 +1,8 @@
 """The one place that knows where the project's folders are.
 
 Notebooks, the command line and tests ask this module, so they work from any working directory.
-``ACHLAB_ROOT`` overrides the project root (used by tests that work on a copy).
+``ACHLAB_ROOT`` overrides the project root (used by tests that work on a copy); ``ACHLAB_DATA``,
+``ACHLAB_SCENARIOS`` and ``ACHLAB_OUT`` override single folders.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ def project_root() -> Path:
 
 
 def data_dir() -> Path:
-    """Folder of cases (read-only to code)."""
-    return project_root() / "data"
+    """Folder of cases (read-only to code); ``$ACHLAB_DATA`` overrides it.
+
+    ``achlab run --data D`` sets it for the notebook kernels, so that they read the same cases.
+    """
+    env = os.environ.get("ACHLAB_DATA")
+    return Path(env).resolve() if env else project_root() / "data"
 
 
 def scenarios_dir() -> Path:

@@ -3,10 +3,17 @@ with scenario, notebook and cell while the other scenarios still run."""
 
 from __future__ import annotations
 
+import html
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlparse
 
 import nbformat
@@ -15,6 +22,7 @@ import pytest
 from achlab import cli, paths
 from achlab.load.scenario import load_scenario
 from achlab.notebook import pipeline
+from tests.helpers import replace_line, tree_digest, write_toy_case
 
 TWO = ("baseline.yaml", "skeptic-of-interested-parties.yaml")
 
@@ -198,3 +206,183 @@ def test_kernels_start_in_the_output_folder_and_the_caller_stays_put(tmp_path, m
     for o in report.outcomes:
         executed = nbformat.read(o.task.output, as_version=4)
         assert executed.cells[-1].outputs[0].text.strip() == str(o.task.output.parent)
+
+
+# ---------------------------------------------------------------------------- a toy project
+TOY_PER_SCENARIO = [
+    ("scenario = None\nseed = 0\ndraws = tune = chains = None", ["parameters"]),
+    ("import os\nimport time\n\nfrom achlab import notebook, paths\n\n"
+     "case = notebook.load(scenario)\nprint('data', paths.data_dir())\n"
+     "time.sleep(float(os.environ.get('ACHLAB_TEST_SLEEP', '0')))", []),
+    ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n\n"
+     "charts = paths.scenario_out_dir(case.name) / 'charts'\n"
+     "charts.mkdir(parents=True, exist_ok=True)\nfig, ax = plt.subplots(figsize=(3, 2))\n"
+     "ax.bar(case.hypothesis_ids, [1, 2, 3])\nfig.savefig(charts / 'weights.png')\n"
+     "print('done', case.name)", []),
+]
+TOY_ALL_SCENARIOS = [("scenarios = []\nseed = 0\ndraws = tune = chains = None", ["parameters"]),
+                     ("print(len(scenarios), 'scenarios')", [])]
+
+
+class ToyProject(NamedTuple):
+    """A project folder: data/ (the toy case), scenarios/ (two), notebooks/ (two)."""
+
+    root: Path
+    data: Path
+    scenarios: list[Path]
+    notebooks: Path
+
+
+def _write_notebook(path: Path, cells, scope: str | None = None) -> None:
+    made = []
+    for source, cell_tags in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["tags"] = cell_tags
+        made.append(cell)
+    nb = nbformat.v4.new_notebook(cells=made)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    if scope:
+        nb.metadata["achlab"] = {"scope": scope}
+    nbformat.write(nb, path)
+
+
+def _toy_project(root: Path) -> ToyProject:
+    """The toy case, a second scenario on it, one per-scenario and one all-scenario notebook."""
+    toy = write_toy_case(root)
+    other = toy.scenario.with_name("toy-other.yaml")
+    other.write_text(toy.scenario.read_text(encoding="utf-8").replace(
+        "name: toy-skeptic", "name: toy-other", 1), encoding="utf-8")
+    folder = root / "notebooks"
+    folder.mkdir()
+    _write_notebook(folder / "01_toy.ipynb", TOY_PER_SCENARIO)
+    _write_notebook(folder / "02_all.ipynb", TOY_ALL_SCENARIOS, pipeline.CROSS_SCENARIO)
+    return ToyProject(root, toy.data, [toy.scenario, other], folder)
+
+
+@pytest.fixture
+def toy_project(tmp_path, monkeypatch) -> ToyProject:
+    """The toy project, its notebooks the run's; the library hash fixed (others may edit it)."""
+    project = _toy_project(tmp_path / "project")
+    monkeypatch.setattr(paths, "notebooks_dir", lambda: project.notebooks)
+    monkeypatch.setattr(pipeline, "library_fingerprint", lambda: "library as tested")
+    return project
+
+
+def _stamps(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.ipynb")}
+
+
+def _toy_run(project: ToyProject, out: Path, *extra: str) -> list[str]:
+    return ["run", *map(str, project.scenarios), "--data", str(project.data), "--out", str(out),
+            "--no-progress", "--no-course", *extra]
+
+
+def _check_index(project: ToyProject, out: Path, capsys) -> None:
+    """Every link and image of the index resolves; each scenario's bottom line is the CLI's."""
+    index = out / "index.html"
+    links = _links(index)
+    assert links.srcs, "no thumbnail in the index"
+    for link in links.hrefs + links.srcs:
+        if not link.startswith("#"):
+            assert _resolve(out, link).is_file(), f"index.html links {link}, which does not exist"
+    text = index.read_text(encoding="utf-8")
+    for scenario in project.scenarios:
+        case = load_scenario(scenario, project.data)
+        capsys.readouterr()
+        assert cli.main(["weights", "--scenario", str(scenario), "--data", str(project.data)]) == 0
+        printed = capsys.readouterr().out
+        line = pipeline.bottom_line(scenario, project.data)
+        label, number = line.headline.split(": ", 1)[0], line.headline.rsplit("(", 1)[1][:-1]
+        row = next(r for r in printed.splitlines() if r.strip().startswith(label))
+        assert number in row, f"index says {line.headline}, achlab weights says {row}"
+        assert html.escape(line.headline) in text
+        assert f"Evidence cut-off: {case.cutoff}" in text
+    assert "source app: reliability 0.2, motive 0.9" in text  # the scenario's overrides
+
+
+@pytest.mark.slow
+def test_a_rerun_redoes_only_what_changed(toy_project, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(_toy_run(toy_project, out)) == 0
+    assert "3 of 3 notebooks ran" in capsys.readouterr().out
+    executed = nbformat.read(out / "toy-skeptic" / "01_toy.ipynb", as_version=4)
+    printed = next(c for c in executed.cells if c.cell_type == "code"
+                   and "print('data'" in c.source).outputs[0].text
+    assert f"data {toy_project.data.resolve()}" in printed
+    _check_index(toy_project, out, capsys)
+    first = _stamps(out)
+    assert set(first) == {"toy-skeptic/01_toy.ipynb", "toy-other/01_toy.ipynb",
+                          "comparison/02_all.ipynb"}
+
+    started = time.monotonic()
+    assert cli.main(_toy_run(toy_project, out)) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert time.monotonic() - started < 30
+    assert _stamps(out) == first
+
+    replace_line(toy_project.scenarios[1], 12, "seed: 8")
+    assert cli.main(_toy_run(toy_project, out)) == 0
+    assert "2 of 2 notebooks ran (1 up to date)" in capsys.readouterr().out
+    third = _stamps(out)
+    changed = {k for k in first if third[k] != first[k]}
+    assert changed == {"toy-other/01_toy.ipynb", "comparison/02_all.ipynb"}
+
+    assert cli.main(_toy_run(toy_project, out, "--force")) == 0
+    assert "3 of 3 notebooks ran" in capsys.readouterr().out
+    assert all(_stamps(out)[k] != third[k] for k in third)
+
+
+def test_run_on_a_scenario_that_fails_validation_exits_2_and_writes_nothing(
+        toy_project, tmp_path, capsys):
+    replace_line(toy_project.scenarios[0], 5, "as_of: not-a-date")
+    out = tmp_path / "out"
+    assert cli.main(_toy_run(toy_project, out)) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"toy-skeptic\.yaml:5: as_of: ", err), err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("inside", ["data", "scenarios"])
+def test_run_refuses_an_output_folder_inside_an_input_folder(toy_project, inside, capsys):
+    folder = toy_project.data if inside == "data" else paths.scenarios_dir()
+    out = folder / "run-output"
+    before = tree_digest(folder)
+    assert cli.main(_toy_run(toy_project, out)) == 2
+    assert "command line:1: --out:" in capsys.readouterr().err
+    assert not out.exists()
+    assert tree_digest(folder) == before
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_leaves_no_partial_file_and_a_rerun_succeeds(tmp_path):
+    project = _toy_project(tmp_path / "project")
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", "import sys; from achlab.cli import main; sys.exit(main())",
+               "run", "--out", str(out), "--no-progress", "--no-course"]
+    env = {k: v for k, v in os.environ.items() if k not in {"ACHLAB_SCENARIOS", "ACHLAB_OUT"}}
+    env.update(ACHLAB_ROOT=str(project.root), ACHLAB_TEST_SLEEP="40")
+    proc = subprocess.Popen(command, env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 90
+    while not list((out / pipeline.PARTIAL).rglob("*.ipynb")) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.2)
+    time.sleep(3)  # the kernels are in the sleeping cell
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C in a terminal does
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err.decode()
+    assert "interrupted" in err.decode()
+    assert "Traceback" not in err.decode()
+    written = [p for p in out.rglob("*") if p.suffix in {".ipynb", ".html"}
+               and pipeline.MATHJAX_FOLDER not in p.parts]
+    assert written == [], f"left behind: {written}"
+    assert not (out / pipeline.PARTIAL).exists()
+
+    env.pop("ACHLAB_TEST_SLEEP")
+    rerun = subprocess.run([*command, str(project.scenarios[0])], env=env, capture_output=True,
+                           timeout=300)
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    assert (out / "toy-skeptic" / "01_toy.html").is_file()
+    assert (out / "index.html").is_file()

@@ -31,6 +31,7 @@ import pytest
 
 from achlab import paths
 from achlab.teaching import QUESTIONS, STEPS, Feedback, check_answer, solution
+from achlab.teaching.editions import solution_body
 from tests.helpers import once_per_session
 
 TEACHING_DIR = paths.notebooks_dir() / "teaching"
@@ -172,7 +173,7 @@ def test_every_hidden_solution_belongs_to_an_exercise(path):
 def _names(source: str) -> tuple[set[str], set[str]]:
     """(names a cell assigns or imports, names it reads)."""
     stored, loaded = set(), set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(ast.parse(solution_body(source))):
         if isinstance(node, ast.Name):
             (stored if isinstance(node.ctx, ast.Store) else loaded).add(node.id)
         elif isinstance(node, ast.alias):

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import textwrap
 
-from achlab.charts.footer import add_footer
-from achlab.charts.layout import shorten
+from achlab.charts.footer import add_footer, combined_hash
+from achlab.charts.layout import fit_left, legend_that_fits, shorten
 from achlab.charts.style import colour_of, figure_and_axes, hatch_of, set_titles, styled
-from achlab.charts.weights import interval_xerr
-from achlab.model.words import percent
+from achlab.charts.weights import caveat_for, interval_xerr
+from achlab.model.words import judgement_of
 
 
-def plot_comparison(results, ax=None, title: str | None = None):
+def _row_label(case) -> str:
+    """A scenario's row: its name, then its own evidence cut-off and item count."""
+    cut = case.cutoff.isoformat() if case.cutoff else "undated"
+    return f"{textwrap.fill(case.name, 24)}\nto {cut}, {len(case.evidence)} items"
+
+
+def plot_comparison(results, ax=None, title: str | None = None, fits=None):
     """Scenarios side by side: one row per scenario, one bar per hypothesis.
 
     Parameters
     ----------
     results : list of (Case, Weights)
         One entry per scenario, in display order.
+    ax : matplotlib Axes, optional
+    title : str, optional
+    fits : dict of str to McmcResult, optional
+        The PyMC fits behind the weights, by scenario name: those that failed their checks are
+        named in a caveat.
     """
     with styled():
         fig, ax, own = figure_and_axes(ax, {"left": 0.2, "right": 0.97, "top": 0.75})
@@ -40,24 +51,34 @@ def plot_comparison(results, ax=None, title: str | None = None):
                     ax.errorbar(100 * m, yy, xerr=interval_xerr(m, lo, hi),
                                 fmt="none", ecolor="#222222", elinewidth=1.5, capsize=3)
                 mark = " \u2605" if h == lead else ""
-                ax.text(100 * max(m, hi) + 1, yy, f"{percent(m)}{mark}", va="center",
+                ax.text(100 * max(m, hi) + 1, yy, f"{judgement_of(w, h).number}{mark}", va="center",
                         fontsize=12, fontweight="bold" if h == lead else "normal")
             yticks.append(base)
-            ylabels.append(textwrap.fill(case.name, 24))
+            ylabels.append(_row_label(case))
         ax.set_yticks(yticks, ylabels)
         ax.set_xlim(0, 112)
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel("Weight of the hypothesis, %   (\u2605 = leading hypothesis)")
-        ax.legend(loc="lower left", ncols=k, bbox_to_anchor=(0, 1.0), fontsize=13)
+        if own:
+            fit_left(fig, ax)
+        legend_that_fits(ax, fig.bbox.x1 - ax.bbox.x0 - 0.012 * fig.bbox.width,
+                         loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=13)
         leads = {w.leading for _, w in results}
         default = ("Every scenario leads with " + first_case.labels[leads.pop()]
                    if len(leads) == 1 else "The scenarios disagree on the leading hypothesis")
         methods = {w.method for _, w in results}
         note = ("PyMC posterior means, bars 89 % intervals" if methods == {"mcmc"}
-                else "exact Bayesian weights")
-        set_titles(fig, ax, title or default, shorten(first_case.question, 95) + f"\n{note}", own)
+                else "exact engine, point answers" if methods == {"exact"}
+                else "engines: " + ", ".join(sorted(methods)))
+        failed = [name for name, fit in (fits or {}).items() if caveat_for(fit)]
+        caveat = (f"Caution: the PyMC fit of {', '.join(failed)} failed its checks; do not brief "
+                  "its numbers before refitting" if failed else "")
+        set_titles(fig, ax, title or default, f"{first_case.question}\n{note}; each row gives "
+                   "its scenario's evidence cut-off and item count", own, caveat)
         if own:
             names = ", ".join(c.name for c, _ in results)
             add_footer(fig, first_case, scenario=shorten(
-                names, 70, placeholder=f"… ({len(results)} scenarios)"))
+                names, 70, placeholder=f"… ({len(results)} scenarios)"),
+                cutoff="per row", items="items per row",
+                inputs=combined_hash([c for c, _ in results]))
     return fig

@@ -9,6 +9,7 @@ from achlab.charts.layout import (
     first_fitting,
     fit_left,
     fit_top,
+    legend_that_fits,
     place_beside,
     renderer,
     short_name,
@@ -17,11 +18,7 @@ from achlab.charts.layout import (
 )
 from achlab.charts.style import colour_of, figure_and_axes, hatch_of, set_titles, styled
 from achlab.model import Case
-
-
-def _flip_value(v: float) -> str:
-    """A flip point as text: two decimals, three where two would round it off (``0.075``)."""
-    return f"{v:.2f}" if round(v, 2) == round(v, 3) else f"{v:.3f}"
+from achlab.model.words import setting
 
 
 def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
@@ -70,11 +67,13 @@ def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.7, len(points) - 0.2)
         what = params[0] if len(params) == 1 else "reliability or motive"
-        ax.set_xlabel(f"Source {what}, %   (\u25bc current value; numbers: flip points)")
+        numbers = "; numbers: flip points" if any(p.flips for p in points) else ""
+        ax.set_xlabel(f"Source {what}, %   (\u25bc current value{numbers})")
         handles = [Patch(facecolor=colour_of(n), hatch=hatch_of(n), edgecolor="#333333",
                          label=f"{case.labels[ids[n]]} leads") for n in sorted(used)]
-        legend = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),
-                           ncols=len(handles), fontsize=13)
+        legend = legend_that_fits(ax, fig.bbox.x1 - ax.bbox.x0 - 0.012 * fig.bbox.width,
+                                  handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),
+                                  fontsize=13)
         flipping = [p for p in points if p.flips]
         lead_label = case.labels[points[0].leading] if points else ""
         if not points:
@@ -87,7 +86,7 @@ def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
             side = "below" if p.nearest.value < p.current else "above"
             name = short_name(case, p.source_id)
             defaults = ([f"One flip point: {name} {p.parameter} {side} "
-                         f"{_flip_value(p.nearest.value)}", f"One flip point: {name}"]
+                         f"{setting(p.nearest.value)}", f"One flip point: {name}"]
                         if len(flipping) == 1 else
                         [f"{len(flipping)} assumptions can flip the lead; nearest: {name}'s "
                          f"{p.parameter}",
@@ -97,7 +96,7 @@ def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
                "source at its mean reliability (point model)")
         said = [f"{short_name(case, p.source_id)} {p.parameter} "
                 f"{'below' if p.nearest.value < p.current else 'above'} "
-                f"{_flip_value(p.nearest.value)}: {case.labels[p.rival]} leads"
+                f"{setting(p.nearest.value)}: {case.labels[p.rival]} leads"
                 for p in flipping[:2]]
         more = "; \u2026" if len(flipping) > 2 else ""
         if own:
@@ -134,7 +133,7 @@ def _label_flips(ax, points, ys) -> None:
         placed = []
         for f in p.flips:
             toward = 1 if p.current >= f.value else -1
-            text = ax.annotate(_flip_value(f.value), (100 * f.value, yy), xytext=(0, 0),
+            text = ax.annotate(setting(f.value), (100 * f.value, yy), xytext=(0, 0),
                                textcoords="offset points", va="center", fontsize=11,
                                fontweight="bold", zorder=6, annotation_clip=False,
                                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",

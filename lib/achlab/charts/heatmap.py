@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from achlab.charts.footer import add_footer
-from achlab.charts.layout import short_name
+from achlab.charts.layout import first_fitting, legend_that_fits, renderer, short_name
 from achlab.charts.style import figure_and_axes, set_titles, styled
 from achlab.model import Case
 from achlab.model.words import percent
@@ -41,7 +41,9 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
         mesh = ax.pcolormesh(grid.x_values, grid.y_values, z, cmap="cividis", vmin=0, vmax=100,
                              shading="nearest")
         cbar = fig.colorbar(mesh, ax=ax, pad=0.02)
-        cbar.set_label(f"Weight of \u201c{label}\u201d, %")
+        cbar_height = cbar.ax.get_window_extent(renderer(fig)).height
+        cbar.set_label(first_fitting(fig, [f"Weight of \u201c{label}\u201d, %",
+                                           "Weight of the lead, %"], 16, 0.95 * cbar_height))
         other = grid.possible & (grid.leading != lead)
         handles = []
         if other.any():
@@ -72,11 +74,12 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
         ax.set_xlabel(xlab)
         ax.set_ylabel(ylab)
         if handles:
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.09),
-                      ncols=len(handles), fontsize=12)
+            legend_that_fits(ax, fig.bbox.x1 - ax.bbox.x0 - 0.012 * fig.bbox.width,
+                             handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.09),
+                             fontsize=12)
         share = float(np.mean(grid.leading[grid.possible] == lead)) if grid.possible.any() else 0
         default = (f"{label} leads everywhere on this plane" if share == 1 else
-                   f"{label} leads in {share:.0%} of this plane".replace("%", " %"))
+                   f"{label} leads in {percent(share)} of this plane")
         wmin = float(np.nanmin(grid.weight))
         iy, ix = np.unravel_index(int(np.nanargmin(grid.weight)), grid.weight.shape)
         set_titles(fig, ax, title or default,

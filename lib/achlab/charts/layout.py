@@ -7,9 +7,12 @@ Every chart module takes these helpers from here; none measures or places text o
 * measuring and wrapping: :func:`renderer`, :func:`text_width`, :func:`wrap_to`,
   :func:`first_fitting`;
 * overlap checks: :func:`overlaps`, :func:`curve_pixels`, :func:`covered`;
-* fitting the axes to the text: :func:`title_block_bottom`, :func:`fit_left`, :func:`fit_top`;
+* fitting the axes to the text: :func:`title_block_bottom`, :func:`fit_left`, :func:`fit_top`,
+  :func:`legend_that_fits`;
 * placing labels: :func:`spread`, :func:`place_clear`, :func:`place_beside`,
-  :func:`keep_labels_inside`, :func:`decade_ticks`.
+  :func:`keep_labels_inside`, :func:`decade_ticks`, :func:`label_bar`;
+* checking a drawn chart: :func:`text_boxes`, :func:`text_problems` (text beyond the figure or
+  overlapping other text).
 
 Sizes are in display pixels unless a name says otherwise (``_pt``: points).
 """
@@ -149,7 +152,8 @@ def fit_left(fig, ax, max_left: float = 0.45, min_left: float = 0.1) -> None:
     def need() -> float:
         widths = [t.get_window_extent(r).width for t in ax.get_yticklabels()
                   if t.get_text()]
-        return (room + max(widths, default=0.0)) / fig.bbox.width
+        # 4 % to spare: text is relatively wider when exported at a lower resolution
+        return (room + 1.04 * max(widths, default=0.0)) / fig.bbox.width
 
     if need() > max_left:
         labels = [t.get_text() for t in ax.get_yticklabels()]
@@ -159,14 +163,34 @@ def fit_left(fig, ax, max_left: float = 0.45, min_left: float = 0.1) -> None:
 
 
 def fit_top(fig, ax, legend=None, gap: float = 0.015) -> None:
-    """Lower the top of the axes (and the legend above it) below the title block if needed.
+    """Lower the top of the axes below the title block if needed.
 
-    It is needed when a wrapped subtitle runs further down than the fixed margin allows.
+    Everything the axes draw above their frame (top tick labels, column headers, a legend
+    anchored above them) is kept below the block: it is needed when a wrapped title or subtitle
+    runs further down than the fixed margin allows. ``legend`` is kept for callers that pass
+    one; the axes' own legend is measured anyway.
     """
     r = renderer(fig)
-    above = legend.get_window_extent(r).height / fig.bbox.height if legend else 0.0
+    del legend
+    above = max(ax.get_tightbbox(r).y1 - ax.bbox.y1, 0.0) / fig.bbox.height
     top = ax.get_position().y1
     fig.subplots_adjust(top=min(top, title_block_bottom(fig) - gap - above))
+
+
+def legend_that_fits(ax, width_px: float, **kwargs):
+    """An axes legend in as many columns (up to one per entry) as fit ``width_px``; returns it.
+
+    ``kwargs`` go to :meth:`matplotlib.axes.Axes.legend` (``handles``, ``loc``, ...), except
+    ``ncols``, which is chosen here.
+    """
+    r = renderer(ax.figure)
+    count = len(kwargs.get("handles") or ax.get_legend_handles_labels()[0])
+    legend = None
+    for ncols in range(max(count, 1), 0, -1):
+        legend = ax.legend(ncols=ncols, **kwargs)
+        if legend.get_window_extent(r).width <= width_px:
+            break
+    return legend
 
 
 # ---------------------------------------------------------------------------- placing labels
@@ -290,3 +314,65 @@ def decade_ticks(ax, lo: float, hi: float) -> None:
         if all(not overlaps(a, b, gap=1.5 * em)
                for a, b in zip(boxes[:-1], boxes[1:], strict=True)):
             return
+
+
+def label_bar(ax, text: str, x_end: float, y: float, fontsize: float = 16):
+    """Label a horizontal bar ending (with its whisker) at data ``x_end``, row ``y``.
+
+    The label goes just right of the bar if it fits inside the axes there; otherwise inside the
+    bar, from its start, on a white box so that the hatch does not cross it. Returns the text.
+    """
+    r = renderer(ax.figure)
+    pad = 0.015 * (ax.get_xlim()[1] - ax.get_xlim()[0])
+    label = ax.text(x_end + pad, y, text, va="center", ha="left", fontsize=fontsize,
+                    fontweight="bold", zorder=6)
+    if label.get_window_extent(r).x1 <= ax.bbox.x1 - 2:
+        return label
+    label.set_x(ax.get_xlim()[0] + pad)
+    label.set_bbox({"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9})
+    return label
+
+
+# ---------------------------------------------------------------------------- checking a chart
+def text_boxes(fig) -> list[tuple[object, object]]:
+    """Every visible, non-empty text of the drawn ``fig`` with its window extent.
+
+    Tick labels matplotlib keeps for ticks outside the view (and does not draw) are left out.
+    """
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    r = renderer(fig)
+    hidden = {id(t) for t in _undrawn_tick_labels(fig)}
+    return [(t, t.get_window_extent(r)) for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
+
+
+def _undrawn_tick_labels(fig):
+    """Tick labels matplotlib keeps but does not draw: those of ticks outside the view."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            tol = 1e-9 * max(abs(lo), abs(hi), 1.0)
+            for tick in (*axis.get_major_ticks(), *axis.get_minor_ticks()):
+                loc = tick.get_loc()
+                if loc is not None and not lo - tol <= loc <= hi + tol:
+                    yield from (tick.label1, tick.label2)
+
+
+def text_problems(fig, margin: float = 1.0) -> list[str]:
+    """What is wrong with the text of the drawn ``fig``: empty when nothing is.
+
+    A problem is a text that reaches beyond the figure (with ``margin`` pixels to spare), or two
+    texts whose boxes overlap (a text inside a legend and the legend's own title excepted).
+    """
+    boxes = text_boxes(fig)
+    frame = fig.bbox
+    problems = [f"beyond the figure: {t.get_text()!r}" for t, bb in boxes
+                if bb.x0 < frame.x0 + margin or bb.y0 < frame.y0 + margin
+                or bb.x1 > frame.x1 - margin or bb.y1 > frame.y1 - margin]
+    for n, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[n + 1:]:
+            if overlaps(box_a, box_b, gap=-1.0):
+                problems.append(f"overlap: {a.get_text()!r} and {b.get_text()!r}")
+    return problems

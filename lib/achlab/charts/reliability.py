@@ -7,6 +7,8 @@ import numpy as np
 from achlab.charts.footer import add_footer
 from achlab.charts.layout import shorten, source_name
 from achlab.charts.style import figure_and_axes, set_titles, styled
+from achlab.charts.weights import caveat_for
+from achlab.model.words import points
 
 
 def _row_label(name, source_id: str, width: int = 30) -> str:
@@ -31,9 +33,8 @@ def plot_reliability(result, ax=None, title: str | None = None):
             ax.plot([100 * row["posterior low"], 100 * row["posterior high"]], [yy - 0.15] * 2,
                     color="#3f90da", lw=6, solid_capstyle="butt")
             ax.plot(100 * row["posterior mean"], yy - 0.15, "D", color="#1f5f9e", ms=9)
-            shift = 100 * row["shift"]
             n = int(row["reports"])
-            ax.text(101, yy, f"{shift:+.0f} pts ({n} report{'' if n == 1 else 's'})",
+            ax.text(101, yy, f"{points(row['shift'])} ({n} report{'' if n == 1 else 's'})",
                     va="center", fontsize=12)
         ax.set_yticks(y, [_row_label(row["name"], sid) for sid, row in table.iterrows()])
         ax.set_xlim(0, 125)
@@ -45,7 +46,7 @@ def plot_reliability(result, ax=None, title: str | None = None):
         set_titles(fig, ax, title or (f"The evidence discredits {moved_name} most"
                                       if moved["shift"] < -0.01 else quiet),
                    "Reliability before (prior, from the Admiralty letter) and after the evidence "
-                   "(PyMC posterior)", own)
+                   "(PyMC posterior)", own, caveat_for(result))
         if own:
             add_footer(fig, result.case, note="PyMC posterior")
     return fig

@@ -73,18 +73,34 @@ def figure_and_axes(ax=None, margins=None):
     return fig, ax, True
 
 
-def set_titles(fig, ax, title: str, subtitle: str = "", own: bool = True) -> None:
+def set_titles(fig, ax, title: str, subtitle: str = "", own: bool = True,
+               caveat: str = "") -> None:
     """Title block of a chart.
 
-    On its own figure, a headline at the top left and a subtitle below it; on a caller's axes,
-    the axes title.
+    On its own figure, a headline at the top left and a subtitle below it, each wrapped to the
+    figure's width (never cut), then a ``caveat`` in red if there is one; the axes (and a legend
+    above them) are lowered below the block when it runs long. On a caller's axes, the axes
+    title (with the caveat before it).
     """
-    if own:
-        fig.text(0.012, 0.95, title, fontsize=24, fontweight="bold", va="top", ha="left")
-        if subtitle:
-            fig.text(0.012, 0.885, subtitle, fontsize=14, color="#444444", va="top", ha="left")
-    else:
-        ax.set_title(title)
+    from achlab.charts.layout import fit_top, wrap_to
+
+    if not own:
+        if caveat:
+            ax.set_title(f"{caveat}\n{title}", color="#bd1f01")
+        else:
+            ax.set_title(title)
+        return
+    width = 0.97 * fig.bbox.width
+    y = 0.95
+    for text, size, kwargs in ((title, 24, {"fontweight": "bold"}),
+                               (subtitle, 14, {"color": "#444444"}),
+                               (caveat, 14, {"color": "#bd1f01", "fontweight": "bold"})):
+        if not text:
+            continue
+        shown = fig.text(0.012, y, "", fontsize=size, va="top", ha="left", **kwargs)
+        shown.set_text(wrap_to(fig, text, size, width, kwargs.get("fontweight", "normal")))
+        y = shown.get_window_extent(fig.canvas.get_renderer()).y0 / fig.bbox.height - 0.01
+    fit_top(fig, ax, ax.get_legend())
 
 
 def colour_of(index: int) -> str:

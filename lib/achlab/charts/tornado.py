@@ -9,7 +9,7 @@ from achlab.charts.layout import decade_ticks, keep_labels_inside, short_name
 from achlab.charts.style import band_edges, figure_and_axes, set_titles, styled
 from achlab.model import Case
 from achlab.model.words import bands as estimative_bands
-from achlab.model.words import estimative_word, percent
+from achlab.model.words import estimative_word, percent, percent_range
 
 
 def one_in(x: float) -> str:
@@ -28,8 +28,7 @@ def one_in(x: float) -> str:
 
 
 def _pct_range(lo: float, hi: float) -> str:
-    a, b = percent(lo), percent(hi)
-    return a if a == b else f"{a.replace(' %', '')}\u2013{b}"
+    return percent_range(lo, hi)
 
 
 def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
@@ -103,10 +102,10 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
                     ax.axvline(100 * edge, color="#999999", lw=1, ls=":", zorder=0)
                     bands.append(ax.text(100 * edge, -0.75, f"{word} \u2190 \u2192 {above}",
                                          fontsize=11, color="#555555", ha="center",
-                                         va="bottom",
-                                         bbox={"fc": "white", "ec": "none", "pad": 1}))
+                                         va="bottom", zorder=7,
+                                         bbox={"fc": "white", "ec": "none", "pad": 2}))
             keep_labels_inside(ax, bands, 100 * result.base_weight)
-            base_text = f"current {percent(result.base_weight)}"
+            base_text = f"current (point model) {percent(result.base_weight, case.yardstick)}"
         ax.axvline(base, color="#222222", lw=1.5, ls="--", zorder=3)
         ax.set_ylim(-0.8, len(swings) - 0.2)
         ax.text(base, len(swings) - 0.3, base_text, fontsize=12, va="bottom", ha="center",

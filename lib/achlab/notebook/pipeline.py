@@ -3,16 +3,26 @@
 For every scenario, every per-scenario notebook in ``notebooks/`` is executed with papermill into
 ``out/<scenario>/`` (after an "assumptions used" cell generated from the scenario file is put at
 its top); then the cross-scenario notebooks run once; each executed notebook gets an HTML copy,
-and ``out/index.html`` links them all. A failing notebook is reported with its scenario, notebook
-and cell, and the other scenarios still run.
+and ``out/index.html`` gives every scenario's bottom line and links them all. A failing notebook
+is reported with its scenario, notebook and cell, and the other scenarios still run.
+
+Reruns redo only what changed: every output's inputs (the case files, the scenario file, the
+notebook, the library and the sampler sizes) are hashed, and the hashes of the outputs written are
+kept in ``out/.achlab-manifest.json``. A notebook whose hash is unchanged and whose outputs exist
+is not run again; ``force`` reruns everything. Executed notebooks and their reports are written
+under ``out/.partial/`` and moved into place when complete, so an interrupted run leaves no half
+file behind.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from achlab import paths
+from achlab.load.case import case_dir
 from achlab.load.scenario import load_scenario
 from achlab.model import InputError
 from achlab.outputs.tables import assumptions_markdown
@@ -27,27 +38,36 @@ from achlab.outputs.tables import assumptions_markdown
 CROSS_SCENARIO = "all-scenarios"
 #: Environment of the notebook kernels during a run, beside ``ACHLAB_OUT`` (the output folder).
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+#: File in the output folder holding the hash of every output's inputs.
+MANIFEST = ".achlab-manifest.json"
+#: Folder of the output folder where executed notebooks are written until they are complete.
+PARTIAL = ".partial"
+#: Seed of the cross-scenario notebooks.
+CROSS_SEED = 20241031
 
 
 @dataclass
 class Task:
-    """One notebook to execute."""
+    """One notebook to execute, and the files its output depends on."""
 
     notebook: Path
     output: Path
     parameters: dict
     scenario: str
     assumptions: str = ""
+    inputs: list[Path] = field(default_factory=list)
+    digest: str = ""
 
 
 @dataclass
 class Outcome:
-    """What became of a task."""
+    """What became of a task (``skipped``: up to date, not run again)."""
 
     task: Task
     ok: bool
     message: str = ""
     html: Path | None = None
+    skipped: bool = False
 
 
 @dataclass
@@ -58,11 +78,23 @@ class RunReport:
     outcomes: list[Outcome] = field(default_factory=list)
     index: Path | None = None
     extras: list[Path] = field(default_factory=list)
+    course: list[Path] = field(default_factory=list)
+    interrupted: bool = False
 
     @property
     def failures(self) -> list[Outcome]:
         """The outcomes that failed."""
         return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def ran(self) -> list[Outcome]:
+        """The outcomes of notebooks executed in this run (not skipped as up to date)."""
+        return [o for o in self.outcomes if not o.skipped]
+
+    @property
+    def unchanged(self) -> bool:
+        """True when nothing had changed since the last run: no notebook was executed."""
+        return bool(self.outcomes) and not self.ran
 
 
 def notebook_scope(path: Path) -> str:
@@ -92,32 +124,110 @@ def _sizes(draws, tune, chains) -> dict:
     return {"draws": draws, "tune": tune, "chains": chains}
 
 
+def _case_files(case_id: str, data: Path | None) -> list[Path]:
+    """Every file of a case folder, sorted (what a scenario's answer depends on)."""
+    folder = case_dir(case_id, data)
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
 def plan(scenario_files: list[Path], out: Path, draws=None, tune=None, chains=None,
-         folder: Path | None = None) -> tuple[list[Task], list[str]]:
-    """The tasks to run, and the located problems of scenarios that cannot be loaded."""
+         folder: Path | None = None, data: Path | None = None) -> tuple[list[Task], list[str]]:
+    """The tasks to run, and the located problems of scenarios that cannot be loaded.
+
+    ``data`` is the folder of cases (default: the project's ``data/``).
+    """
     per, cross = notebooks(folder)
-    tasks, problems, names = [], [], []
+    tasks, problems, names, everything = [], [], [], []
     for path in scenario_files:
         try:
-            case = load_scenario(path)
+            case = load_scenario(path, data)
         except InputError as exc:
             problems += [str(p) for p in exc.problems]
             continue
         names.append(_shown(path))
+        inputs = [Path(path), *_case_files(case.id, data)]
+        everything += inputs
         for nb in per:
             tasks.append(Task(nb, out / case.name / nb.name,
                               {"scenario": _shown(path), "seed": case.seed,
                                **_sizes(draws, tune, chains)},
-                              case.name, assumptions_markdown(case)))
+                              case.name, assumptions_markdown(case), [nb, *inputs]))
     if names:
         for nb in cross:
             tasks.append(Task(nb, out / "comparison" / nb.name,
-                              {"scenarios": names, "seed": 20241031,
+                              {"scenarios": names, "seed": CROSS_SEED,
                                **_sizes(draws, tune, chains)},
-                              "comparison"))
+                              "comparison", inputs=[nb, *dict.fromkeys(everything)]))
     return tasks, problems
 
 
+# ---------------------------------------------------------------------------- what changed
+def library_fingerprint() -> str:
+    """The achlab version and a hash of the library's own files (code and bundled data)."""
+    import achlab
+
+    root = Path(achlab.__file__).parent
+    digest = hashlib.sha256(achlab.__version__.encode())
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".json", ".mplstyle", ".csv"}:
+            digest.update(p.relative_to(root).as_posix().encode())
+            digest.update(p.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_digest(files: list[Path], settings: dict, library: str) -> str:
+    """Hash of the files (names and bytes), the settings and the library fingerprint."""
+    digest = hashlib.sha256(library.encode())
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    for p in files:
+        digest.update(_shown(Path(p)).encode())
+        digest.update(Path(p).read_bytes())
+    return digest.hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """Output (relative to ``out``) -> hash of its inputs when it was written; {} when none."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    outputs = data.get("outputs") if isinstance(data, dict) else None
+    return dict(outputs) if isinstance(outputs, dict) else {}
+
+
+class Manifest:
+    """The manifest of an output folder, updated (atomically) as each output is completed."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.entries = read_manifest(out)
+        self._lock = threading.Lock()
+
+    def current(self, key: str, digest: str, *files: Path) -> bool:
+        """True when ``key`` was written from inputs hashing to ``digest`` and its files exist."""
+        return self.entries.get(key) == digest and all(Path(f).is_file() for f in files)
+
+    def record(self, key: str, digest: str) -> None:
+        """Remember that ``key`` is now up to date with ``digest``."""
+        with self._lock:
+            self.entries[key] = digest
+            text = json.dumps({"outputs": dict(sorted(self.entries.items()))}, indent=1)
+            _write_atomically(self.out / MANIFEST, text)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary name beside ``target``, then rename it into place."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent,
+                                     prefix=f".{target.name}.", delete=False) as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, target)
+
+
+def _key(out: Path, path: Path) -> str:
+    return path.relative_to(out).as_posix()
+
+
+# ---------------------------------------------------------------------------- executing
 def _prepared(task: Task, workdir: Path) -> Path:
     """A copy of the notebook with the assumptions cell at its top."""
     nb = nbformat.read(task.notebook, as_version=4)
@@ -141,23 +251,54 @@ def _failure_message(task: Task, exc: Exception) -> str:
     return f"scenario {task.scenario}, notebook {task.notebook.name}, {where}: {reason}"
 
 
-def execute(task: Task, workdir: Path, show_code: bool = False) -> Outcome:
-    """Execute one task with papermill and export its HTML copy."""
+def _partial(out: Path, final: Path) -> Path:
+    """Where ``final`` (inside ``out``) is written until it is complete."""
+    return out / PARTIAL / final.relative_to(out)
+
+
+def _publish(out: Path, *finals: Path) -> None:
+    """Move completed files from ``out/.partial`` to their places."""
+    for final in finals:
+        staged = _partial(out, final)
+        if staged.is_file():
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, final)
+
+
+def execute(task: Task, workdir: Path, show_code: bool = False, out: Path | None = None,
+            stop: threading.Event | None = None) -> Outcome:
+    """Execute one task with papermill and export its HTML copy.
+
+    The executed notebook and its report are written under ``out/.partial`` and moved into
+    place when both are complete (``out`` defaults to the folder above the task's output); when
+    ``stop`` is set (the run was interrupted) they are not moved.
+    """
     import papermill as pm
 
+    out = out or task.output.parent.parent
+    final_html = task.output.with_suffix(".html")
+    staged = _partial(out, task.output)
+    staged.parent.mkdir(parents=True, exist_ok=True)
     task.output.parent.mkdir(parents=True, exist_ok=True)
     source = _prepared(task, workdir)
     try:
-        pm.execute_notebook(str(source), str(task.output), parameters=task.parameters,
+        pm.execute_notebook(str(source), str(staged), parameters=task.parameters,
                             kernel_name="python3", progress_bar=False, log_output=False,
                             # The kernel starts in the output folder (nbclient's resources
                             # path); papermill's own cwd= would chdir this whole process, which
                             # the notebooks running in parallel threads share.
                             resources={"metadata": {"path": str(task.output.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        ok, message = True, ""
     except Exception as exc:  # noqa: BLE001 - reported, and the other scenarios go on
-        return Outcome(task, False, _failure_message(task, exc), _html(task.output, show_code))
-    return Outcome(task, True, "", _html(task.output, show_code))
+        ok, message = False, _failure_message(task, exc)
+    if stop is not None and stop.is_set():
+        staged.unlink(missing_ok=True)
+        return Outcome(task, False, f"scenario {task.scenario}, notebook "
+                       f"{task.notebook.name}: interrupted")
+    report = _html(staged, show_code, place=task.output.parent)
+    _publish(out, task.output, final_html)
+    return Outcome(task, ok, message, final_html if report else None)
 
 
 #: Folder of ``out/`` holding the MathJax copy the reports load (no network needed to read them).
@@ -180,34 +321,45 @@ def offline_mathjax(out: Path) -> Path:
     return entry
 
 
-def _html(executed: Path, show_code: bool = False) -> Path | None:
-    """HTML report of an executed notebook.
-
-    Code is hidden unless ``show_code`` (for modellers); cells tagged ``hide-cell`` or
-    ``parameters`` are left out (the injected parameters remain, once) and so are the inputs of
-    ``hide-input`` cells; formulas render with the MathJax copy beside the reports; long output
-    lines wrap.
-    """
-    if not executed.is_file():
-        return None
-    import os.path
-
+def report_exporter(show_code: bool = False, remove_cell_tags=("hide-cell", "parameters"),
+                    remove_input_tags=("hide-input",)):
+    """The HTML exporter of the reports: prompts hidden, code hidden unless ``show_code``."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = ("hide-cell", "parameters")
-    config.TagRemovePreprocessor.remove_input_tags = ("hide-input",)
+    config.TagRemovePreprocessor.remove_cell_tags = tuple(remove_cell_tags)
+    config.TagRemovePreprocessor.remove_input_tags = tuple(remove_input_tags)
     exporter = HTMLExporter(config=config)
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.exclude_input = not show_code
-    mathjax = executed.parent.parent / MATHJAX_FOLDER / "MathJax.js"  # run() copies it first
+    return exporter
+
+
+def mathjax_url(place: Path) -> str:
+    """The MathJax URL of a report that will live in folder ``place`` (one below ``out/``)."""
+    mathjax = place.parent / MATHJAX_FOLDER / "MathJax.js"  # run() copies it first
     if not mathjax.is_file():
-        mathjax = offline_mathjax(executed.parent.parent)
-    relative = Path(os.path.relpath(mathjax, executed.parent)).as_posix()
-    exporter.mathjax_url = f"{relative}?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+        mathjax = offline_mathjax(place.parent)
+    relative = Path(os.path.relpath(mathjax, place)).as_posix()
+    return f"{relative}?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+
+
+def _html(executed: Path, show_code: bool = False, place: Path | None = None) -> Path | None:
+    """HTML report of an executed notebook, written beside it.
+
+    Code is hidden unless ``show_code`` (for modellers); cells tagged ``hide-cell`` or
+    ``parameters`` are left out (the injected parameters remain, once) and so are the inputs of
+    ``hide-input`` cells; formulas render with the MathJax copy beside the reports (``place``
+    is the folder the report will be read from, default the executed notebook's); long output
+    lines wrap.
+    """
+    if not executed.is_file():
+        return None
+    exporter = report_exporter(show_code)
+    exporter.mathjax_url = mathjax_url(place or executed.parent)
     body, _ = exporter.from_filename(str(executed))
     body = body.replace("</head>", REPORT_CSS + "\n</head>", 1)
     target = executed.with_suffix(".html")
@@ -215,100 +367,357 @@ def _html(executed: Path, show_code: bool = False) -> Path | None:
     return target
 
 
-def write_index(report: RunReport) -> Path:
-    """``out/index.html``: every scenario's notebooks, charts and the comparison."""
-    out = report.out
-    by_scenario: dict[str, list[Outcome]] = {}
+# ---------------------------------------------------------------------------- the index
+def _confidence(case) -> str:
+    """Confidence in the bottom line, in words (:func:`achlab.engines.confidence.confidence`)."""
+    from achlab.engines.confidence import confidence
+
+    return confidence(case).line()
+
+
+@dataclass
+class BottomLine:
+    """One scenario's answer as the index shows it (exact engine, as ``achlab weights``)."""
+
+    name: str
+    title: str
+    headline: str
+    method: str
+    cutoff: str
+    differences: list[str]
+    confidence: str | None = None
+
+
+def overrides_in_words(case) -> list[str]:
+    """What a scenario changes in its case, one sentence per change."""
+    from achlab.model.words import percent
+
+    over = case.scenario.overrides if case.scenario else {}
+    said = []
+    if "as_of" in over:
+        said.append(f"evidence up to {case.as_of}")
+    if "prior" in over:
+        said.append("prior " + ", ".join(f"{case.labels[h]} {percent(p)}"
+                                         for h, p in case.prior.items()))
+    if "pooling" in over:
+        said.append("reliability pooled within source groups" if case.pooling
+                    else "reliability not pooled")
+    for sid, changes in (over.get("sources") or {}).items():
+        said.append(f"source {sid}: " + ", ".join(f"{k} {v}" for k, v in changes.items()))
+    evidence = over.get("evidence") or {}
+    if evidence.get("exclude"):
+        said.append("leaves out " + ", ".join(map(str, evidence["exclude"])))
+    for eid, cells in (evidence.get("ratings") or {}).items():
+        said.append(f"rates {eid} " + ", ".join(f"{h} {r}" for h, r in cells.items()))
+    return said or ["the case as it stands (no assumption changed)"]
+
+
+def bottom_line(scenario_file: Path, data: Path | None = None) -> BottomLine:
+    """The leading hypothesis of a scenario with its word and number (exact engine)."""
+    from achlab.engines.exact import exact_weights
+    from achlab.model.words import headline
+
+    case = load_scenario(scenario_file, data)
+    weights = exact_weights(case)
+    lead = weights.leading
+    title = case.scenario.title if case.scenario else case.title
+    return BottomLine(case.name, title, headline(case.labels[lead], weights[lead]),
+                      weights.method, str(case.cutoff or "none"), overrides_in_words(case),
+                      _confidence(case))
+
+
+INDEX_CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
+             "img{width:420px;border:1px solid #ccc}td,th{padding:4px 10px;text-align:left;"
+             "vertical-align:top}.fail{color:#bd1f01}.bottom{font-size:1.25em;font-weight:bold}"
+             ".scenario{display:flex;gap:1.5em;margin-bottom:2em}")
+
+
+def _link(out: Path, target: Path | None, text: str) -> str:
+    if target is None or not target.is_file():
+        return html.escape(text)
+    rel = target.relative_to(out).as_posix()
+    return f"<a href='{html.escape(rel)}'>{html.escape(text)}</a>"
+
+
+def _status(o: Outcome) -> str:
+    if not o.ok:
+        return f"<span class='fail'>failed: {html.escape(o.message)}</span>"
+    return "up to date" if o.skipped else "ok"
+
+
+def _scenario_section(out: Path, line: BottomLine | None, name: str,
+                      outcomes: list[Outcome]) -> list[str]:
+    parts = [f"<h2>{html.escape(line.title if line else name)}</h2>"]
+    text = ["<div>"]
+    if line:
+        text.append(f"<p class='bottom'>{html.escape(line.headline)}</p>")
+        confidence = f"; confidence {html.escape(line.confidence)}" if line.confidence else ""
+        text.append(f"<p>Engine: {html.escape(line.method)}{confidence}. Evidence cut-off: "
+                    f"{html.escape(line.cutoff)}.</p>")
+        text.append("<p>Assumptions: " + html.escape("; ".join(line.differences)) + ".</p>")
+    text.append("<table>")
+    for o in outcomes:
+        text.append(f"<tr><td>{_link(out, o.html, o.task.notebook.stem)}</td>"
+                    f"<td>{_status(o)}</td></tr>")
+    text.append("</table></div>")
+    chart = out / name / "charts" / "weights.png"
+    if chart.is_file():
+        rel = html.escape(chart.relative_to(out).as_posix())
+        parts.append(f"<div class='scenario'><a href='{rel}'><img src='{rel}' alt='weights "
+                     f"chart of {html.escape(name)}'></a>{''.join(text)}</div>")
+    else:
+        parts.append("".join(text))
+    return parts
+
+
+def _course_links(out: Path, course: list[Path]) -> list[str]:
+    if not course:
+        return []
+    parts = ["<h2>The course</h2><table><tr><th>notebook</th><th>student edition</th>"
+             "<th>instructor edition</th></tr>"]
+    for student in sorted(p for p in course if p.parent.name == "student"):
+        instructor = student.parent.parent / "instructor" / student.name
+        parts.append(f"<tr><td>{html.escape(student.stem)}</td>"
+                     f"<td>{_link(out, student, 'student')}</td>"
+                     f"<td>{_link(out, instructor, 'instructor')}</td></tr>")
+    parts.append("</table>")
+    return parts
+
+
+def write_index(report: RunReport, lines: dict[str, BottomLine] | None = None) -> Path:
+    """``out/index.html``: every scenario's bottom line, chart and reports; deck and course.
+
+    ``lines`` maps a scenario name to its bottom line (:func:`bottom_line`).
+    """
+    out, lines = report.out, lines or {}
+    by_scenario: dict[str, list[Outcome]] = {name: [] for name in lines}
     for o in report.outcomes:
         by_scenario.setdefault(o.task.scenario, []).append(o)
     parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-             "<title>achlab run</title><style>body{font-family:sans-serif;max-width:1100px;"
-             "margin:2em auto}img{max-width:520px;border:1px solid #ccc}td,th{padding:4px 10px;"
-             "text-align:left}.fail{color:#bd1f01}</style></head><body>",
-             "<h1>achlab: notebooks for every scenario</h1>"]
-    for scenario, outcomes in by_scenario.items():
-        parts.append(f"<h2>{html.escape(scenario)}</h2><table>")
-        for o in outcomes:
-            rel = o.html.relative_to(out).as_posix() if o.html else None
-            link = (f"<a href='{html.escape(rel)}'>{html.escape(o.task.notebook.stem)}</a>"
-                    if rel else html.escape(o.task.notebook.stem))
-            status = "ok" if o.ok else f"<span class='fail'>failed: {html.escape(o.message)}</span>"
-            parts.append(f"<tr><td>{link}</td><td>{status}</td></tr>")
-        parts.append("</table>")
-        chart = out / scenario / "charts" / "weights.png"
+             f"<title>achlab run</title><style>{INDEX_CSS}</style></head><body>",
+             "<h1>achlab: the bottom line of every scenario</h1>"]
+    deck = [e for e in report.extras if e.suffix == ".pptx" and e.is_file()]
+    if deck or report.course:
+        links = [_link(out, d, "briefing deck") for d in deck]
+        links += ["<a href='#course'>the course</a>"] if report.course else []
+        parts.append("<p>" + " &middot; ".join(links) + "</p>")
+    for name, outcomes in by_scenario.items():
+        if name != "comparison":
+            parts += _scenario_section(out, lines.get(name), name, outcomes)
+    if "comparison" in by_scenario:
+        parts += _scenario_section(out, None, "comparison", by_scenario["comparison"])
+        chart = out / "comparison" / "charts" / "comparison.png"
         if chart.is_file():
-            rel = chart.relative_to(out).as_posix()
-            parts.append(f"<p><a href='{rel}'><img src='{rel}' alt='weights chart for "
-                         f"{html.escape(scenario)}'></a></p>")
+            rel = html.escape(chart.relative_to(out).as_posix())
+            parts.append(f"<p><a href='{rel}'><img src='{rel}' alt='scenario comparison'>"
+                         "</a></p>")
     for extra in report.extras:
-        rel = extra.relative_to(out).as_posix()
-        parts.append(f"<p><a href='{html.escape(rel)}'>{html.escape(extra.name)}</a></p>")
-    parts.append("</body></html>")
+        if extra.is_file() and extra not in deck:
+            parts.append(f"<p>{_link(out, extra, extra.name)}</p>")
+    parts += ["<div id='course'>", *_course_links(out, report.course), "</div>",
+              "</body></html>"]
     target = out / "index.html"
-    target.write_text("\n".join(parts), encoding="utf-8")
+    _write_atomically(target, "\n".join(parts))
     return target
+
+
+# ---------------------------------------------------------------------------- running
+class _Environment:
+    """Set environment variables for the kernels (they inherit them); restore them after."""
+
+    def __init__(self, values: dict[str, str | None]):
+        self.values = values
+        self.previous = {name: os.environ.get(name) for name in values}
+
+    def __enter__(self):
+        for name, value in self.values.items():
+            _set_env(name, value)
+        return self
+
+    def __exit__(self, *exc):
+        for name, value in self.previous.items():
+            _set_env(name, value)
+
+
+def _set_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def _clear_partial(out: Path) -> None:
+    import shutil
+
+    shutil.rmtree(out / PARTIAL, ignore_errors=True)
+
+
+def _settings(task: Task, show_code: bool) -> dict:
+    return {"parameters": task.parameters, "assumptions": task.assumptions,
+            "show_code": show_code}
+
+
+def _execute_all(tasks: list[Task], out: Path, jobs: int, show_code: bool, manifest: Manifest,
+                 bar, stop: threading.Event) -> list[Outcome]:
+    """Run the tasks (``jobs`` at a time), recording each success in the manifest."""
+    with tempfile.TemporaryDirectory(prefix="achlab-run-") as tmp:
+        def one(task):
+            outcome = execute(task, Path(tmp), show_code, out, stop)
+            if outcome.ok:
+                manifest.record(_key(out, task.output), task.digest)
+            bar.set_postfix_str(f"{task.scenario}/{task.notebook.stem}")
+            bar.update()
+            return outcome
+
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
+            return list(pool.map(one, tasks))
+        except KeyboardInterrupt:
+            stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=not stop.is_set(), cancel_futures=True)
+
+
+def _split(tasks: list[Task], out: Path, manifest: Manifest, force: bool, show_code: bool,
+           library: str) -> tuple[list[Task], list[Outcome]]:
+    """(tasks to run, outcomes of the tasks that are up to date)."""
+    todo, skipped = [], []
+    for task in tasks:
+        task.digest = inputs_digest(task.inputs, _settings(task, show_code), library)
+        html_copy = task.output.with_suffix(".html")
+        if not force and manifest.current(_key(out, task.output), task.digest, task.output,
+                                          html_copy):
+            skipped.append(Outcome(task, True, "", html_copy, skipped=True))
+        else:
+            todo.append(task)
+    return todo, skipped
 
 
 def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws=None, tune=None,
         chains=None, jobs: int = 2, progress: bool = True, folder: Path | None = None,
-        stream=None, show_code: bool = False) -> RunReport:
-    """Execute every notebook for every scenario; see the module docstring.
+        stream=None, show_code: bool = False, data: Path | None = None, force: bool = False,
+        course: bool = False) -> RunReport:
+    """Execute every notebook for every scenario that changed; see the module docstring.
 
-    ``show_code`` keeps the code cells in the HTML reports (hidden by default).
+    ``show_code`` keeps the code cells in the HTML reports (hidden by default); ``data`` is the
+    folder of cases (the kernels read it too); ``force`` reruns what is up to date; ``course``
+    also writes the course editions (:func:`run_course`).
 
     Returns
     -------
     RunReport
         ``failures`` lists what failed, each with a message naming scenario, notebook and cell.
+
+    Raises
+    ------
+    InputError
+        When a scenario (or its case) does not validate; nothing is written then.
     """
     from tqdm.auto import tqdm
 
     stream = stream or sys.stderr
     scenario_files = [Path(p) for p in (scenario_files or paths.scenario_files())]
+    data = Path(data).resolve() if data else None
     out = Path(out or paths.out_dir()).resolve()
+    tasks, problems = plan(scenario_files, out, draws, tune, chains, folder, data)
+    if problems:
+        raise InputError(problems)
     out.mkdir(parents=True, exist_ok=True)
-    tasks, problems = plan(scenario_files, out, draws, tune, chains, folder)
+    _clear_partial(out)  # left by a run that was killed
     offline_mathjax(out)  # once, before the notebooks run in parallel threads
-    for p in problems:
-        print(p, file=stream)
-    report = RunReport(out)
-    per = [t for t in tasks if t.scenario != "comparison"]
-    cross = [t for t in tasks if t.scenario == "comparison"]
-    # The kernels inherit this process's environment: the output folder, and matplotlib's inline
-    # backend, so that every figure a notebook draws reaches its outputs and its HTML report
-    # (a headless MPLBACKEND=Agg in the calling shell would otherwise leave the reports empty).
-    previous = {name: os.environ.get(name) for name in (*KERNEL_ENV, "ACHLAB_OUT")}
-    os.environ.update({**KERNEL_ENV, "ACHLAB_OUT": str(out)})
+    manifest = Manifest(out)
+    todo, skipped = _split(tasks, out, manifest, force, show_code, library_fingerprint())
+    report = RunReport(out, skipped)
+    stop = threading.Event()
+    # The kernels inherit this process's environment: the output and data folders, and
+    # matplotlib's inline backend, so that every figure a notebook draws reaches its outputs and
+    # its HTML report (a headless MPLBACKEND=Agg in the calling shell would leave them empty).
+    env = {**KERNEL_ENV, "ACHLAB_OUT": str(out), "ACHLAB_DATA": str(data) if data else None}
     try:
-        with tempfile.TemporaryDirectory(prefix="achlab-run-") as tmp, \
-                tqdm(total=len(tasks), desc="notebooks", unit="nb", disable=not progress,
-                     file=stream) as bar:
-            def one(task):
-                outcome = execute(task, Path(tmp), show_code)
-                bar.set_postfix_str(f"{task.scenario}/{task.notebook.stem}")
-                bar.update()
-                return outcome
-
-            with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-                report.outcomes += list(pool.map(one, per))
-            report.outcomes += [one(t) for t in cross]
-        report.extras += _extras(scenario_files, out, stream)
+        with _Environment(env), tqdm(total=len(todo), desc="notebooks", unit="nb",
+                                     disable=not progress or not todo, file=stream) as bar:
+            per = [t for t in todo if t.scenario != "comparison"]
+            cross = [t for t in todo if t.scenario == "comparison"]
+            report.outcomes += _execute_all(per, out, jobs, show_code, manifest, bar, stop)
+            report.outcomes += _execute_all(cross, out, 1, show_code, manifest, bar, stop)
+        if course:
+            report.course = run_course(out / "course", jobs, force, progress, stream)
+        report.extras += _extras(scenario_files, out, stream, data, rewrite=bool(report.ran))
+    except KeyboardInterrupt:
+        report.interrupted = True
+        raise
     finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    report.index = write_index(report)
+        _clear_partial(out)
+        if not report.interrupted:
+            order = {t.output: n for n, t in enumerate(tasks)}
+            report.outcomes.sort(key=lambda o: order[o.task.output])
+            lines = {b.name: b for b in (bottom_line(p, data) for p in scenario_files)}
+            report.index = write_index(report, lines)
     return report
 
 
-def _extras(scenario_files: list[Path], out: Path, stream) -> list[Path]:
-    """Other products of a run: the briefing deck."""
+def _extras(scenario_files: list[Path], out: Path, stream, data: Path | None = None,
+            rewrite: bool = True) -> list[Path]:
+    """Other products of a run: the briefing deck (rewritten when a notebook ran)."""
     from achlab.outputs.deck import write_deck
 
+    target = out / "briefing.pptx"
+    if target.is_file() and not rewrite:
+        return [target]
     try:
-        return [write_deck(scenario_files, out / "briefing.pptx", charts=out)]
+        return [write_deck(scenario_files, target, charts=out, data_dir=data)]
     except Exception as exc:  # noqa: BLE001 - the deck must not sink the notebooks
         print(f"briefing deck not written: {exc}", file=stream)
         return []
+
+
+# ---------------------------------------------------------------------------- the course
+def course_notebooks() -> list[Path]:
+    """The course's numbered notebooks in ``notebooks/teaching/``."""
+    return sorted((paths.notebooks_dir() / "teaching").glob("[0-9][0-9]_*.ipynb"))
+
+
+def run_course(target: Path | None = None, jobs: int = 2, force: bool = False,
+               progress: bool = False, stream=None) -> list[Path]:
+    """Execute the course and write its student and instructor editions as HTML.
+
+    ``target`` (default ``out/course``) receives ``student/NN_name.html`` (solution cells and
+    their outputs removed) and ``instructor/NN_name.html`` (solutions shown). The course reads
+    the project's own cases. Editions whose inputs are unchanged are not rewritten unless
+    ``force``. Returns the HTML files; raises ``RuntimeError`` naming the notebooks that failed.
+    """
+    from achlab.teaching.editions import write_editions
+
+    target = Path(target or paths.out_dir() / "course").resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(target)
+    library = library_fingerprint()
+    project_data = sorted(p for p in paths.project_root().joinpath("data").rglob("*")
+                          if p.is_file())
+    written, failed = [], []
+    with _Environment({"ACHLAB_DATA": None, "ACHLAB_OUT": str(target / "files"),
+                       **KERNEL_ENV}), tempfile.TemporaryDirectory(prefix="achlab-course-") as tmp:
+        def one(nb: Path) -> list[Path]:
+            editions = [target / edition / f"{nb.stem}.html"
+                        for edition in ("student", "instructor")]
+            digest = inputs_digest([nb, *project_data], {"course": 1}, library)
+            key = _key(target, editions[0])
+            if not force and manifest.current(key, digest, *editions):
+                return editions
+            try:
+                made = write_editions(nb, target, Path(tmp))
+            except Exception as exc:  # noqa: BLE001 - named below, the others still run
+                reason = f"{getattr(exc, 'ename', type(exc).__name__)}: " \
+                         f"{getattr(exc, 'evalue', exc)}"
+                failed.append(f"{nb.name}: {reason.strip().splitlines()[0]}")
+                return []
+            manifest.record(key, digest)
+            return made
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for made in pool.map(one, course_notebooks()):
+                written += made
+    if failed:
+        raise RuntimeError("course notebooks failed: " + "; ".join(failed))
+    return written

@@ -8,7 +8,7 @@ from achlab.engines.classic import HeuerScores, heuer_rating, heuer_scores, item
 from achlab.engines.exact import Weights, exact_weights
 from achlab.model import Case
 from achlab.model.scales import INTERVAL
-from achlab.model.words import estimative_word
+from achlab.model.words import count, judgement_of, percent, percent_range, points
 
 
 def matrix_frame(case: Case) -> pd.DataFrame:
@@ -53,7 +53,8 @@ def side_by_side(case: Case, weights: Weights | None = None,
         "inconsistency": [scores.inconsistency[h] for h in case.hypothesis_ids],
         "weighted inconsistency": [scores.weighted_inconsistency[h] for h in case.hypothesis_ids],
         "Bayesian weight": [weights[h] for h in case.hypothesis_ids],
-        "words": [estimative_word(weights[h], case.yardstick) for h in case.hypothesis_ids],
+        "weight": [judgement_of(weights, h).number for h in case.hypothesis_ids],
+        "words": [judgement_of(weights, h).words for h in case.hypothesis_ids],
     }, index=pd.Index(case.hypothesis_ids, name="id"))
     frame["ACH rank"] = frame["weighted inconsistency"].rank(ascending=False, method="min")
     frame["Bayes rank"] = frame["Bayesian weight"].rank(ascending=False, method="min")
@@ -99,3 +100,92 @@ def assumptions_markdown(case: Case) -> str:
         value = str(row["value"]).replace("|", "/")
         lines.append(f"| {name} | {value} | {row['set by']} |")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- numbers as read
+def weights_frame(weights: Weights) -> pd.DataFrame:
+    """The weights as an analyst reads them: one number and the words per hypothesis.
+
+    The number is the one the uncertainty supports (:func:`achlab.model.words.judgement`), the
+    interval is given for a fit and a point answer says it is one; the last column names the
+    engine.
+    """
+    rows = []
+    for n, h in enumerate(weights.hypothesis_ids):
+        said = judgement_of(weights, h)
+        rows.append({"hypothesis": weights.labels.get(h, h), "weight": said.number,
+                     "words": said.words,
+                     "89 % interval": "point answer" if said.point else percent_range(
+                         weights.low[n], weights.high[n], weights.yardstick),
+                     "engine": said.engine})
+    return pd.DataFrame(rows, index=pd.Index(weights.hypothesis_ids, name="id"))
+
+
+def checks_frame(fit) -> pd.DataFrame:
+    """A PyMC fit's checks with values as read: r_hat to two decimals, counts whole (5,669)."""
+    frame = fit.checks().copy()
+    shown = []
+    for name, value in frame["value"].items():
+        if value != value:  # NaN: nothing varies, nothing to check
+            shown.append("n/a")
+        elif name == "r_hat":
+            shown.append(f"{value:.2f}")
+        else:
+            shown.append(count(value))
+    frame["value"] = shown
+    return frame
+
+
+def in_points(frame: pd.DataFrame, columns, already_points: bool = False) -> pd.DataFrame:
+    """A copy of ``frame`` with ``columns`` (differences of probability) in whole points.
+
+    ``already_points``: the columns hold percentage points (``-32.717``), not probabilities.
+    """
+    out = frame.copy()
+    scale = 100.0 if already_points else 1.0
+    for column in columns:
+        out[column] = [points(v / scale) for v in frame[column]]
+    return out
+
+
+def effects_frame(effects: pd.DataFrame) -> pd.DataFrame:
+    """The table of :func:`achlab.engines.effects.assumption_effects` with numbers as read."""
+    if effects.empty:
+        return effects
+    weight = next(c for c in effects.columns if c.startswith("weight of "))
+    return in_points(in_percent(effects, [weight]), ["change (points)"], already_points=True)
+
+
+def in_percent(frame: pd.DataFrame, columns, yardstick: str = "icd203") -> pd.DataFrame:
+    """A copy of ``frame`` with ``columns`` (probabilities) as percentages (``"95 %"``)."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = [percent(v, yardstick) for v in frame[column]]
+    return out
+
+
+def comparison_frame(results) -> pd.DataFrame:
+    """Scenarios side by side: one row per scenario, each hypothesis's number, the bottom line.
+
+    Parameters
+    ----------
+    results : dict of str to (Case, Weights)
+        The scenarios by name, in display order.
+    """
+    rows = {}
+    for name, (case, weights) in results.items():
+        row = {case.labels[h]: judgement_of(weights, h).number for h in weights.hypothesis_ids}
+        lead = weights.leading
+        row["bottom line"] = f"{case.labels[lead]}: {judgement_of(weights, lead)}"
+        row["engine"] = judgement_of(weights, lead).basis
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("scenario")
+
+
+def heuer_frame(case: Case, scores: HeuerScores) -> pd.DataFrame:
+    """Classic ACH scores per hypothesis as the command line prints them (two decimals)."""
+    return pd.DataFrame({
+        "inconsistency": [f"{scores.inconsistency[h]:.0f}" for h in case.hypothesis_ids],
+        "weighted inconsistency": [f"{scores.weighted_inconsistency[h]:.2f}"
+                                   for h in case.hypothesis_ids],
+    }, index=pd.Index([case.labels[h] for h in case.hypothesis_ids], name="hypothesis"))

@@ -5,20 +5,31 @@ from __future__ import annotations
 from achlab.engines.classic import HeuerScores
 from achlab.engines.exact import Weights
 from achlab.model import Case
-from achlab.model.words import percent
+from achlab.model.words import judgement_of
+
+
+def weights_heading(case: Case, weights: Weights) -> str:
+    """The line above a weights table, naming the engine.
+
+    For example ``"baseline (exact engine, point answer):"``.
+    """
+    return f"{case.name} ({judgement_of(weights, weights.leading).basis}):"
 
 
 def weights_table(case: Case, weights: Weights) -> str:
-    """Hypothesis weights with estimative words (and interval when there is one)."""
+    """Hypothesis weights: one number and the estimative words each, as the charts show them.
+
+    The number is the one the uncertainty supports (:func:`achlab.model.words.judgement`); a
+    PyMC fit adds its 89 % interval, a point answer has none to add.
+    """
     width = max(len(lbl) for lbl in case.labels.values())
+    said = {h: judgement_of(weights, h) for h in weights.hypothesis_ids}
+    number_width = max(len(j.number) for j in said.values())
     lines = []
-    for h in weights.hypothesis_ids:
-        d = weights.as_dict()[h]
-        interval = ""
-        if d["high"] - d["low"] > 1e-12:
-            interval = f"  [{percent(d['low'])} - {percent(d['high'])}]"
-        label = case.labels[h]
-        lines.append(f"  {label:<{width}}  {percent(d['mean']):>6}  {d['words']}{interval}")
+    for h, j in said.items():
+        interval = "" if j.interval in ("", j.number) else f"  89 % interval {j.interval}"
+        lines.append(f"  {case.labels[h]:<{width}}  {j.number:>{number_width}}  {j.words}"
+                     f"{interval}")
     return "\n".join(lines)
 
 
@@ -45,7 +56,7 @@ def scenario_summary(case: Case, weights: Weights, scores: HeuerScores) -> str:
     least = case.labels[scores.least_contradicted]
     return "\n".join([
         head,
-        "  Bayesian weights (exact):",
+        f"  Bayesian weights ({judgement_of(weights, weights.leading).basis}):",
         weights_table(case, weights),
         f"  Classic ACH (least contradicted: {least}):",
         heuer_table(case, scores),

@@ -422,3 +422,13 @@ def check_answer(question_id: str, answer) -> Feedback:
         return Feedback(q.id, True, why)
     hint = q.hints.get(given) or q.approach
     return Feedback(q.id, False, f"{hint}{tail}")
+
+
+def _register_solution_magic() -> None:
+    """``%%solution`` in a notebook that imports the course (:mod:`achlab.teaching.editions`)."""
+    from achlab.teaching.editions import register_magic
+
+    register_magic()
+
+
+_register_solution_magic()
