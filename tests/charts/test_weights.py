@@ -39,3 +39,13 @@ def test_interval_drawn_for_mcmc_weights(cases):
     fig = plot_weights(wide, case)
     assert any(len(ax.containers) and any(type(c).__name__ == "ErrorbarContainer"
                                           for c in ax.containers) for ax in fig.axes)
+
+
+def test_weights_chart_states_the_confidence_when_given():
+    from achlab.engines.confidence import confidence
+
+    case = load_scenario(paths.scenario_files()[0])
+    judged = confidence(case)
+    drawn = " ".join(drawn_texts(plot_weights(exact_weights(case), case, confidence=judged)))
+    assert f"{judged.level.capitalize()} confidence: " in drawn.replace("\n", " ")
+    assert "confidence" not in " ".join(drawn_texts(plot_weights(exact_weights(case), case)))

@@ -120,6 +120,7 @@ def test_new_case_runs_end_to_end(root, monkeypatch, capsys):
                      "--draws", "200", "--tune", "200", "--chains", "2", "--no-progress"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
+    assert "course not run: it reads the bundled cases" in captured.out
     reports = {p.name for p in out.rglob("0*.html")}  # 04 compares scenarios in its own folder
     numbered = {p.with_suffix(".html").name for p in paths.notebooks_dir().glob("0*.ipynb")}
     assert numbered <= reports, numbered - reports

@@ -477,3 +477,56 @@ def test_leave_one_out_on_events_removes_one_report():
     by_item = {o.item_ids: o for o in result.items}
     np.testing.assert_allclose(by_item[("E2",)].weights, exact_weights(case.without("E2")).mean,
                                rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------- dependence
+def _echo_case():
+    """One event told by a strong and a weak source of one group, plus an independent item."""
+    sources = [make_source("kyiv", 0.9, group="claimants"), make_source("seoul", 0.5,
+                                                                         group="claimants"),
+               make_source("press", 0.6)]
+    items = [report("E1", "kyiv", (0.8, 0.05), event="F"),
+             report("E2", "seoul", (0.8, 0.05), event="F"),
+             report("E3", "press", (0.6, 0.4))]
+    return two_hypothesis_case(sources, items)
+
+
+def test_merges_count_an_events_reports_as_its_strongest_report():
+    from achlab.engines.sensitivity import dependence_sets, merges
+
+    case = _echo_case()
+    sets = dependence_sets(case)
+    assert ("event", "F", ["E2"]) in sets and ("group", "claimants", ["E2"]) in sets
+    by_key = {m.origin: m for m in merges(case)}
+    # by hand: without E2 the event is E1 alone, r q + (1 - r) a
+    l1, l2 = (0.9 * 0.8 + 0.1 * 0.5) * (0.6 * 0.6 + 0.4 * 0.5), \
+        (0.9 * 0.05 + 0.1 * 0.5) * (0.6 * 0.4 + 0.4 * 0.5)
+    np.testing.assert_allclose(by_key["F"].weights, [l1 / (l1 + l2), l2 / (l1 + l2)],
+                               rtol=1e-12)
+    assert by_key["F"].delta[0] < 0  # counting the echo once lowers the lead
+
+
+def test_denials_and_observations_are_not_merged_with_assertions():
+    from achlab.engines.sensitivity import dependence_sets
+
+    case = two_hypothesis_case(
+        [make_source("a", 0.8), make_source("b", 0.8)],
+        [report("E1", "a", (0.8, 0.2), event="F"),
+         report("E2", "b", (0.8, 0.2), event="F", stance="denies"),
+         report("E3", "b", (0.8, 0.2), event="G", stance="observed")])
+    assert dependence_sets(case) == []
+
+
+def test_the_tornado_shows_the_widest_dependence_bar_and_the_linchpins_list_merges():
+    from achlab.engines.sensitivity import DEPENDENCE, leave_one_out, tornado
+
+    case = _echo_case()
+    result = tornado(case)
+    assert {s.source_id for s in result.dependence} == {"event F", "group claimants"}
+    assert any(s.parameter == DEPENDENCE for s in result.bars(top=2))
+    bar = next(s for s in result.dependence if s.source_id == "event F")
+    assert bar.weights[1] < bar.weights[0]
+    assert "dependence" in result.as_dict()
+    loo = leave_one_out(case)
+    assert {m.origin for m in loo.merges} == {"F", "claimants"}
+    assert "event F as one report" in loo.to_frame().index

@@ -89,9 +89,13 @@ def test_run_on_two_scenarios_writes_notebooks_charts_and_index(tmp_path):
     index = out / "index.html"
     assert index.is_file()
     links = _links(index)
+    text = index.read_text(encoding="utf-8")
     for link in links.hrefs + links.srcs:
-        assert _resolve(out, link).is_file(), f"index.html links {link}, which does not exist"
-    targets = {_resolve(out, href) for href in links.hrefs}
+        if link.startswith("#"):
+            assert f"id='{link[1:]}'" in text, f"index.html links {link}, which is not there"
+        else:
+            assert _resolve(out, link).is_file(), f"index.html links {link}, which does not exist"
+    targets = {_resolve(out, href) for href in links.hrefs if not href.startswith("#")}
     pages = {p.resolve() for p in out.rglob("*.html") if p != index}
     assert pages, "no HTML copies written"
     assert pages <= targets, f"not linked from index.html: {sorted(map(str, pages - targets))}"
@@ -280,6 +284,8 @@ def _toy_run(project: ToyProject, out: Path, *extra: str) -> list[str]:
 
 def _check_index(project: ToyProject, out: Path, capsys) -> None:
     """Every link and image of the index resolves; each scenario's bottom line is the CLI's."""
+    from achlab.engines.confidence import confidence
+
     index = out / "index.html"
     links = _links(index)
     assert links.srcs, "no thumbnail in the index"
@@ -297,6 +303,7 @@ def _check_index(project: ToyProject, out: Path, capsys) -> None:
         row = next(r for r in printed.splitlines() if r.strip().startswith(label))
         assert number in row, f"index says {line.headline}, achlab weights says {row}"
         assert html.escape(line.headline) in text
+        assert html.escape(confidence(case).line()) in text
         assert f"Evidence cut-off: {case.cutoff}" in text
     assert "source app: reliability 0.2, motive 0.9" in text  # the scenario's overrides
 
@@ -386,3 +393,10 @@ def test_an_interrupted_run_leaves_no_partial_file_and_a_rerun_succeeds(tmp_path
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert (out / "toy-skeptic" / "01_toy.html").is_file()
     assert (out / "index.html").is_file()
+
+
+def test_overrides_are_said_in_words_motives_per_hypothesis_included():
+    case = load_scenario(paths.project_root() / "scenarios" / "skeptic-of-interested-parties.yaml")
+    said = "; ".join(pipeline.overrides_in_words(case))
+    assert "source ua-gov: reliability D, motive (combat 0.9, technical 0.95, none 0.6)" in said
+    assert "{" not in said and "'" not in said

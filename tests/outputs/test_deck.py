@@ -220,6 +220,25 @@ def test_same_headline_number_on_title_and_bottom_line_slides(bundled_deck):
     assert "exact engine" in subtitle
 
 
+def test_the_deck_states_the_confidence_of_every_scenario(bundled_deck):
+    from achlab.engines.confidence import confidence
+
+    prs = _open(bundled_deck)
+    lead = load_scenario(paths.scenario_files()[0])
+    judged = confidence(lead)
+    subtitle = list(prs.slides)[0].placeholders[1].text_frame.text.replace("\v", " ")
+    assert f"{judged.level} confidence" in subtitle.replace("\n", " ")
+    notes = list(prs.slides)[1].notes_slide.notes_text_frame.text
+    assert all(reason in notes for reason in judged.reasons)
+    text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes
+                    if sh.has_text_frame).replace("\v", " ").replace("\n", " ")
+    for path in paths.scenario_files():
+        case = load_scenario(path)
+        w = exact_weights(case)
+        said = headline(case.labels[w.leading], w[w.leading], case.yardstick)
+        assert f"{said}, {confidence(case).level} confidence" in text, case.name
+
+
 def test_a_long_description_spreads_over_several_slides(toy_deck):
     prs = _open(toy_deck)
     titles = [s.shapes.title.text for s in prs.slides]

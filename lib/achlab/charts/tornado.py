@@ -31,6 +31,32 @@ def _pct_range(lo: float, hi: float) -> str:
     return percent_range(lo, hi)
 
 
+#: Colour and hatch of a bar by what it swings.
+BAR_LOOK = {"reliability": ("#3f90da", ""), "motive": ("#ffa90e", "//"),
+            "dependence": ("#a9a9a9", "..")}
+
+
+def _at(swing, value: float) -> str:
+    """Where a bar end was reached: ``at 0.65``, or ``as written`` / ``as one`` (dependence)."""
+    if swing.parameter == "dependence":
+        return "as one" if value > 0.5 else "as written"
+    return f"at {value:.2f}"
+
+
+def _bar_name(case: Case, swing) -> str:
+    if swing.parameter == "dependence":
+        kind, key = swing.source_id.split(" ", 1)
+        return f"{kind} {key}:\n{swing.range_note}"
+    return (f"{short_name(case, swing.source_id)}: {swing.parameter}\n"
+            f"{swing.low:.2f}\u2013{swing.high:.2f} ({swing.range_note})")
+
+
+def _subject(case: Case, swing) -> str:
+    if swing.parameter == "dependence":
+        return f"counting the reports of {swing.source_id} as one"
+    return f"{short_name(case, swing.source_id)}'s {swing.parameter}"
+
+
 def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
                  title: str | None = None):
     """Tornado: the leading hypothesis's weight as each source's reliability or motive swings.
@@ -52,7 +78,7 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
     -------
     matplotlib Figure
     """
-    swings = list(result.swings[:top])
+    swings = list(result.bars(top))
     label = case.labels[result.hypothesis_id]
     if scale == "auto":
         scale = ("remainder" if swings and min(s.weight_min for s in swings) > 0.99
@@ -63,19 +89,19 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
         fig, ax, own = figure_and_axes(ax, {"left": 0.33, "right": 0.95, "top": 0.78})
         y = np.arange(len(swings))[::-1]
         for yy, s in zip(y, swings, strict=True):
-            rel = s.parameter == "reliability"
-            at_min = s.values[int(np.nanargmin(s.weights))]
-            at_max = s.values[int(np.nanargmax(s.weights))]
+            at_min = _at(s, s.values[int(np.nanargmin(s.weights))])
+            at_max = _at(s, s.values[int(np.nanargmax(s.weights))])
             if rem:
                 lo, hi = max(np.nanmax(s.others), floor), max(np.nanmin(s.others), floor)
                 t_lo, t_hi = one_in(lo), one_in(hi)
             else:
                 lo, hi = 100 * s.weight_min, 100 * s.weight_max
                 t_lo, t_hi = percent(s.weight_min), percent(s.weight_max)
-            ax.barh(yy, hi - lo, left=lo, height=0.62, color="#3f90da" if rel else "#ffa90e",
-                    hatch="" if rel else "//", edgecolor="#333333", linewidth=0.8)
-            ax.text(lo, yy, f"{t_lo} at {at_min:.2f}  ", ha="right", va="center", fontsize=12)
-            ax.text(hi, yy, f"  {t_hi} at {at_max:.2f}", ha="left", va="center", fontsize=12)
+            colour, hatch = BAR_LOOK[s.parameter]
+            ax.barh(yy, hi - lo, left=lo, height=0.62, color=colour, hatch=hatch,
+                    edgecolor="#333333", linewidth=0.8)
+            ax.text(lo, yy, f"{t_lo} {at_min}  ", ha="right", va="center", fontsize=12)
+            ax.text(hi, yy, f"  {t_hi} {at_max}", ha="left", va="center", fontsize=12)
         if rem:
             base = max(result.base_others, floor)
             ends = [max(np.nanmax(s.others), floor) for s in swings]
@@ -112,8 +138,7 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
                 fontweight="bold")
         names = []
         for s in swings:
-            names.append(f"{short_name(case, s.source_id)}: {s.parameter}\n"
-                         f"{s.low:.2f}\u2013{s.high:.2f} ({s.range_note})")
+            names.append(_bar_name(case, s))
         ax.set_yticks(y, names, fontsize=12)
         ax.set_xlabel(f"Chance it is not \u201c{label}\u201d, log scale (further right = surer)"
                       if rem else f"Weight of \u201c{label}\u201d, %")
@@ -125,12 +150,13 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
             words = w_lo if w_lo == w_hi else f"{w_lo} to {w_hi}"
             default = f"{label} stays {_pct_range(all_lo, all_hi)} under any one swing"
             first = swings[0]
-            sub = (f"Range: {words}. Most sensitive to {short_name(case, first.source_id)}'s "
-                   f"{first.parameter}.")
+            sub = f"Range: {words}. Most sensitive to {_subject(case, first)}."
         else:
             default, sub = "No source has a report to swing", ""
         sub += ("\nOne assumption swung per bar, others at their mean (point model); "
-                "blue: reliability, orange hatched: motive.")
+                "blue: reliability, orange hatched: motive"
+                + (", grey dotted: reports counted as one."
+                   if any(b.parameter == "dependence" for b in swings) else "."))
         set_titles(fig, ax, title or default, sub.strip(), own)
         if own:
             add_footer(fig, case, note="tornado on point reliabilities")

@@ -32,7 +32,8 @@ def caveat_for(fit) -> str:
     return UNCHECKED if fit is not None and not getattr(fit, "trustworthy", True) else ""
 
 
-def plot_weights(weights, case: Case, ax=None, title: str | None = None, fit=None):
+def plot_weights(weights, case: Case, ax=None, title: str | None = None, fit=None,
+                 confidence=None):
     """Hypothesis weights as labelled bars (89 % interval when there is one).
 
     The title is the bottom line up front, e.g. ``"Combat troops: likely (62 %)"``; each bar
@@ -47,6 +48,8 @@ def plot_weights(weights, case: Case, ax=None, title: str | None = None, fit=Non
     title : str, optional
     fit : achlab.engines.mcmc.McmcResult, optional
         The PyMC fit behind ``weights``; a fit that failed its checks gets a caveat.
+    confidence : achlab.engines.confidence.Confidence, optional
+        Analytic confidence in the judgement; its level and main reason join the subtitle.
     """
     with styled():
         fig, ax, own = figure_and_axes(ax, {"left": 0.22, "right": 0.97})
@@ -73,8 +76,15 @@ def plot_weights(weights, case: Case, ax=None, title: str | None = None, fit=Non
         said = judgement_of(weights, lead)
         method = ("posterior means, bars show 89 % intervals" if not said.point
                   else "a point answer, with no interval to show")
-        set_titles(fig, ax, title or f"{case.labels[lead]}: {said}",
-                   f"{case.question}\n{said.engine}: {method}", own, caveat_for(fit))
+        subtitle = f"{case.question}\n{said.engine}: {method}"
+        if confidence is not None:
+            subtitle += f"\n{_capital(confidence.line(reasons=1))}"
+        set_titles(fig, ax, title or f"{case.labels[lead]}: {said}", subtitle, own,
+                   caveat_for(fit))
         if own:
             add_footer(fig, case)
     return fig
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -64,6 +64,8 @@ def _print_report(report) -> None:
             print(f"  {shown(extra)}")
         if report.course:
             print(f"  {shown(report.out / 'course')}/  (student and instructor editions)")
+        if report.course_note:
+            print(f"  {report.course_note}")
     print(f"  open {shown(report.index)} for the index")
     for o in report.failures:
         print(f"FAILED: {o.message}", file=sys.stderr)

@@ -99,10 +99,11 @@ class Confidence:
         """``{"level": ..., "reasons": [...]}`` as in ``weights --json``."""
         return {"level": self.level, "reasons": list(self.reasons)}
 
-    def line(self) -> str:
-        """One line of text: ``moderate confidence: <first reason>; <second reason>``."""
+    def line(self, reasons: int | None = None) -> str:
+        """``moderate confidence: <first reason>; <second reason>`` (the first ``reasons``)."""
+        shown = self.reasons if reasons is None else self.reasons[:reasons]
         return f"{self.level} confidence: " + "; ".join(r[:1].lower() + r[1:].rstrip(".")
-                                                         for r in self.reasons)
+                                                         for r in shown)
 
 
 # ---------------------------------------------------------------------------- effective numbers

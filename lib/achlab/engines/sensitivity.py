@@ -45,7 +45,8 @@ from scipy.optimize import brentq
 from achlab.engines.exact import exact_weights, sweep_log_posterior
 from achlab.engines.likelihood import normalise
 from achlab.model import Case
-from achlab.model.scales import INTERVAL
+from achlab.model.case import event_key
+from achlab.model.scales import INTERVAL, OBSERVED
 
 #: A Beta reliability prior is swung over its central interval (:data:`INTERVAL`).
 #: Half-width of the tornado swing for a fixed-number reliability (clipped to [0, 1]).
@@ -60,6 +61,8 @@ FLIP_GRID = 2001
 XTOL = 1e-12
 #: What can be swung: a source's reliability or its motive.
 PARAMETERS = ("reliability", "motive")
+#: The parameter of a tornado bar that counts several reports as one (:func:`dependence_swings`).
+DEPENDENCE = "dependence"
 
 
 # ---------------------------------------------------------------------------- point model
@@ -94,6 +97,8 @@ class Omission:
         Leading hypothesis without them.
     flips : bool
         True when leaving them out changes the leading hypothesis (a linchpin).
+    name : str
+        The label of a dependence merge (``event F as one report``); empty otherwise.
     """
 
     item_ids: tuple[str, ...]
@@ -103,11 +108,12 @@ class Omission:
     delta: np.ndarray
     leading: str
     flips: bool
+    name: str = ""
 
     @property
     def label(self) -> str:
-        """``E05`` or ``E05+E10`` for a claim made by several items."""
-        return "+".join(self.item_ids)
+        """``E05``, ``E05+E10`` for a claim made by several items, or the ``name`` if set."""
+        return self.name or "+".join(self.item_ids)
 
     @property
     def largest_change(self) -> float:
@@ -133,6 +139,9 @@ class LeaveOneOut:
     claims : tuple of Omission
         One per origin shared by two or more items, all of them left out together (leaving out
         one of them alone changes nothing while a twin remains: a repeated claim counts once).
+    merges : tuple of Omission
+        Dependence (:func:`merges`): each multi-report event, and each source group, with its
+        reports counted as one report; ``item_ids`` are the reports set aside.
     """
 
     hypothesis_ids: tuple[str, ...]
@@ -141,11 +150,12 @@ class LeaveOneOut:
     leading: str
     items: tuple[Omission, ...]
     claims: tuple[Omission, ...]
+    merges: tuple[Omission, ...] = ()
 
     @property
     def linchpins(self) -> tuple[Omission, ...]:
-        """Items and claims whose removal changes the leading hypothesis, largest change first."""
-        found = [o for o in (*self.items, *self.claims) if o.flips]
+        """Items, claims and merges that change the leading hypothesis, largest change first."""
+        found = [o for o in (*self.items, *self.claims, *self.merges) if o.flips]
         return tuple(sorted(found, key=lambda o: -o.largest_change))
 
     def ranked(self) -> tuple[Omission, ...]:
@@ -159,7 +169,7 @@ class LeaveOneOut:
 
         k = self.hypothesis_ids.index(self.leading)
         rows = []
-        for o in (*self.items, *self.claims):
+        for o in (*self.items, *self.claims, *self.merges):
             row = {"left out": o.label, "origin": o.origin, "status": o.status}
             row.update({f"{h} without": float(w) for h, w in
                         zip(self.hypothesis_ids, o.weights, strict=True)})
@@ -175,6 +185,7 @@ class LeaveOneOut:
             "base": _wdict(self.hypothesis_ids, self.base),
             "items": [_omission_dict(self.hypothesis_ids, o) for o in self.items],
             "claims": [_omission_dict(self.hypothesis_ids, o) for o in self.claims],
+            "dependence": [_omission_dict(self.hypothesis_ids, o) for o in self.merges],
             "linchpins": [_omission_dict(self.hypothesis_ids, o) for o in self.linchpins],
         }
 
@@ -272,7 +283,92 @@ def leave_one_out(case: Case) -> LeaveOneOut:
         weights = exact_weights(case.without(*members)).mean
         claims.append(omission(members, origin, f"claim repeated by {len(members)} items, "
                                "all left out", weights))
-    return LeaveOneOut(ids, case.labels, base, ids[lead], tuple(items), tuple(claims))
+    return LeaveOneOut(ids, case.labels, base, ids[lead], tuple(items), tuple(claims),
+                       merges(case))
+
+
+# ---------------------------------------------------------------------------- dependence
+def _strength(case: Case, item) -> float:
+    """How much a report is worth on its own: its source's mean reliability times credibility."""
+    return case.source(item.source_id).reliability.mean * item.cred_factor
+
+
+def _set_aside(case: Case, reports) -> list[str]:
+    """All but the strongest report of each (event, stance) among ``reports``."""
+    buckets: dict[tuple[str, str], list] = {}
+    for e in reports:
+        buckets.setdefault((event_key(e), e.stance), []).append(e)
+    out = []
+    for members in buckets.values():
+        keep = max(members, key=lambda e: _strength(case, e))
+        out += [e.id for e in members if e is not keep]
+    return out
+
+
+def dependence_sets(case: Case) -> list[tuple[str, str, list[str]]]:
+    """``(kind, key, reports set aside)`` for every way the case's reports could be one report.
+
+    * ``("event", id, ...)``: an event with several reports of one stance, counted as one
+      report (the strongest is kept): what it is worth if its reports all echo one another.
+    * ``("group", name, ...)``: a source group whose sources report one event more than once,
+      each such set counted as one report: what it is worth if the group speaks with one voice.
+
+    Observations are never merged; only sets that change something are listed.
+    """
+    counted = set(case.arrays().item_ids)
+    reports = [e for e in case.evidence if e.id in counted and e.stance != OBSERVED]
+    out = []
+    events: dict[str, list] = {}
+    groups: dict[str, list] = {}
+    for e in reports:
+        if e.event:
+            events.setdefault(e.event, []).append(e)
+        group = case.source(e.source_id).group
+        if group:
+            groups.setdefault(group, []).append(e)
+    for kind, found in (("event", events), ("group", groups)):
+        for key, members in found.items():
+            aside = _set_aside(case, members)
+            if aside:
+                out.append((kind, key, aside))
+    return out
+
+
+def merges(case: Case) -> tuple[Omission, ...]:
+    """The exact weights with each of :func:`dependence_sets` counted as one report."""
+    ids = case.hypothesis_ids
+    base, lead = _lead(case)
+    out = []
+    for kind, key, aside in dependence_sets(case):
+        weights = exact_weights(case.without(*aside)).mean
+        top = int(np.argmax(weights))
+        out.append(Omission(tuple(aside), key, f"{kind} {key}: its reports counted as one "
+                            f"({len(aside)} set aside)", weights, weights - base, ids[top],
+                            top != lead, f"{kind} {key} as one report"))
+    return tuple(out)
+
+
+def _point_lead_weight(case: Case, lead: int) -> tuple[float, float]:
+    """Weight of hypothesis ``lead`` and of the others in the point model (mean reliabilities)."""
+    rho = np.array([[s.reliability.mean for s in case.sources]])
+    weights = normalise(sweep_log_posterior(case, rho, source_motives(case)[None, :],
+                                            engine="numpy"), case.id, impossible="nan")[0]
+    return float(weights[lead]), float(np.delete(weights, lead).sum())
+
+
+def dependence_swings(case: Case, lead: int) -> tuple[Swing, ...]:
+    """Tornado bars for :func:`dependence_sets`: as written (0) and as one report (1)."""
+    base, base_others = _point_lead_weight(case, lead)
+    out = []
+    for kind, key, aside in dependence_sets(case):
+        merged, others = _point_lead_weight(case.without(*aside), lead)
+        out.append(Swing(f"{kind} {key}", DEPENDENCE, 0.0, 0.0, 1.0,
+                         f"reports of one event as one ({len(aside)} set aside)"
+                         if kind == "group" else f"its {len(aside) + 1} reports as one",
+                         np.array([0.0, 1.0]),
+                         np.array([base, merged]), base, 0,
+                         np.array([base_others, others])))
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------- tornado
@@ -377,19 +473,36 @@ class Tornado:
     swings: tuple[Swing, ...]
     no_items: tuple[str, ...]
     base_others: float = float("nan")
+    dependence: tuple[Swing, ...] = ()
+
+    def bars(self, top: int | None = None) -> tuple[Swing, ...]:
+        """Source swings and dependence bars together, widest first.
+
+        With ``top``, the widest ``top`` bars, the widest dependence bar always among them (in
+        place of the narrowest), so the chart shows what counting echoes once would do.
+        """
+        both = sorted((*self.swings, *self.dependence), key=lambda s: -s.width)
+        if top is None or len(both) <= top:
+            return tuple(both)
+        shown = both[:top]
+        if self.dependence and not any(s.parameter == DEPENDENCE for s in shown):
+            widest = max(self.dependence, key=lambda s: s.width)
+            shown = sorted([*shown[:-1], widest], key=lambda s: -s.width)
+        return tuple(shown)
 
     def to_frame(self):
         """One row per swing, widest first."""
         import pandas as pd
 
-        return pd.DataFrame([s.as_dict() for s in self.swings])
+        return pd.DataFrame([s.as_dict() for s in (*self.swings, *self.dependence)])
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
         return {"hypothesis": self.hypothesis_id, "base_weight_point_model": self.base_weight,
                 "exact_weight": self.exact_weight,
                 "note": "point reliabilities: other sources at their mean reliability",
-                "bars": [s.as_dict() for s in self.swings], "sources_without_items":
+                "bars": [s.as_dict() for s in self.swings],
+                "dependence": [s.as_dict() for s in self.dependence], "sources_without_items":
                 list(self.no_items)}
 
 
@@ -473,7 +586,7 @@ def tornado(case: Case, steps: int = TORNADO_STEPS) -> Tornado:
     swings.sort(key=lambda s: -s.width)
     no_items = tuple(sid for s, sid in enumerate(arr.source_ids) if counts[s] == 0)
     return Tornado(arr.hypothesis_ids[lead], float(lead_w[0]), float(exact[lead]),
-                   tuple(swings), no_items, float(rest[0]))
+                   tuple(swings), no_items, float(rest[0]), dependence_swings(case, lead))
 
 
 # ---------------------------------------------------------------------------- flip points

@@ -79,6 +79,7 @@ class RunReport:
     index: Path | None = None
     extras: list[Path] = field(default_factory=list)
     course: list[Path] = field(default_factory=list)
+    course_note: str = ""  # why the course was not run, when it was asked for and was not
     interrupted: bool = False
 
     @property
@@ -403,13 +404,21 @@ def overrides_in_words(case) -> list[str]:
         said.append("reliability pooled within source groups" if case.pooling
                     else "reliability not pooled")
     for sid, changes in (over.get("sources") or {}).items():
-        said.append(f"source {sid}: " + ", ".join(f"{k} {v}" for k, v in changes.items()))
+        said.append(f"source {sid}: " + ", ".join(f"{k} {_setting(v)}"
+                                                   for k, v in changes.items()))
     evidence = over.get("evidence") or {}
     if evidence.get("exclude"):
         said.append("leaves out " + ", ".join(map(str, evidence["exclude"])))
     for eid, cells in (evidence.get("ratings") or {}).items():
         said.append(f"rates {eid} " + ", ".join(f"{h} {r}" for h, r in cells.items()))
     return said or ["the case as it stands (no assumption changed)"]
+
+
+def _setting(value) -> str:
+    """A scenario setting in words: a per-hypothesis mapping as ``combat 0.8, none 0.5``."""
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k} {v}" for k, v in value.items()) + ")"
+    return str(value)
 
 
 def bottom_line(scenario_file: Path, data: Path | None = None) -> BottomLine:
@@ -451,7 +460,7 @@ def _scenario_section(out: Path, line: BottomLine | None, name: str,
     text = ["<div>"]
     if line:
         text.append(f"<p class='bottom'>{html.escape(line.headline)}</p>")
-        confidence = f"; confidence {html.escape(line.confidence)}" if line.confidence else ""
+        confidence = f"; {html.escape(line.confidence)}" if line.confidence else ""
         text.append(f"<p>Engine: {html.escape(line.method)}{confidence}. Evidence cut-off: "
                     f"{html.escape(line.cutoff)}.</p>")
         text.append("<p>Assumptions: " + html.escape("; ".join(line.differences)) + ".</p>")
@@ -642,7 +651,12 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
             report.outcomes += _execute_all(per, out, jobs, show_code, manifest, bar, stop)
             report.outcomes += _execute_all(cross, out, 1, show_code, manifest, bar, stop)
         if course:
-            report.course = run_course(out / "course", jobs, force, progress, stream)
+            missing = course_missing()
+            if missing:
+                report.course_note = ("course not run: it reads the bundled cases, and this "
+                                      "project has no " + ", ".join(missing))
+            else:
+                report.course = run_course(out / "course", jobs, force, progress, stream)
         report.extras += _extras(scenario_files, out, stream, data, rewrite=bool(report.ran))
     except KeyboardInterrupt:
         report.interrupted = True
@@ -673,6 +687,17 @@ def _extras(scenario_files: list[Path], out: Path, stream, data: Path | None = N
 
 
 # ---------------------------------------------------------------------------- the course
+#: What the course reads, relative to the project root.
+COURSE_NEEDS = ("scenarios/baseline.yaml", "data/nk-troops-2024", "data/cuba-missiles-1962")
+
+
+def course_missing() -> list[str]:
+    """What the course needs that this project lacks (``[]`` when it can run)."""
+    root = paths.project_root()
+    missing = [need for need in COURSE_NEEDS if not (root / need).exists()]
+    return missing + ([] if course_notebooks() else ["notebooks/teaching/"])
+
+
 def course_notebooks() -> list[Path]:
     """The course's numbered notebooks in ``notebooks/teaching/``."""
     return sorted((paths.notebooks_dir() / "teaching").glob("[0-9][0-9]_*.ipynb"))

@@ -375,6 +375,20 @@ class _Briefing:
     def talking_points(self) -> list[str]:
         return _talking_points(self)
 
+    @cached_property
+    def confidences(self) -> list:
+        from achlab.engines.confidence import confidence
+
+        return [confidence(c) for c in self.cases]
+
+    def confidence_of(self, case: Case):
+        """Analytic confidence in the bottom line of ``case`` (one of :attr:`cases`)."""
+        return self.confidences[next(n for n, c in enumerate(self.cases) if c is case)]
+
+    def judgement(self, case: Case, weights: Weights) -> str:
+        """``"Combat troops: very likely (92 %), moderate confidence"``."""
+        return f"{bottom_line(case, weights)}, {self.confidence_of(case).level} confidence"
+
     def chart(self, fig, name: str) -> Path:
         image = export_figure(fig, name, formats=("png",), out=self.chart_dir)[0]
         plt.close(fig)
@@ -423,6 +437,10 @@ def _flip_lines(case: Case) -> list[str]:
         if o.flips:
             lines.append(f"Linchpin: without {o.label}, {case.labels.get(o.leading, o.leading)} "
                          "leads")
+    for o in loo.merges:
+        if o.flips:
+            lines.append(f"Dependence: with the reports of {o.origin} counted as one, "
+                         f"{case.labels.get(o.leading, o.leading)} leads")
     return lines
 
 
@@ -450,8 +468,10 @@ def _assumption_lines(case: Case) -> list[str]:
 def _talking_points(b: _Briefing) -> list[str]:
     """Talking points every content slide's notes share."""
     case, w = b.lead, b.lead_weights
+    judged = b.confidence_of(case)
     points = [f"Judgement ({case.name}, {ENGINE}, evidence to {_cutoff(case)}): "
-              f"{bottom_line(case, w)}.",
+              f"{b.judgement(case, w)}.",
+              "Why that confidence:", *(f"  {r}" for r in judged.reasons),
               "Key evidence (most diagnostic items):",
               *(f"  {t}" for t in _key_evidence(case))]
     changed = _assumption_lines(case) or ["none beyond the case's own"]
@@ -471,7 +491,7 @@ def _title_slide(prs, b: _Briefing) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[0])
     box = Box(0.9, 1.2, SLIDE_W_IN - 1.8, 2.6)
     _title(slide, b.lead.question, box, sizes=(40, 36, 32, 28, 24))
-    lines = [f"Bottom line ({b.lead.name}, {ENGINE}): {bottom_line(b.lead, b.lead_weights)}",
+    lines = [f"Bottom line ({b.lead.name}, {ENGINE}): {b.judgement(b.lead, b.lead_weights)}",
              f"{b.lead.title}; evidence to {_cutoff(b.lead)}"]
     if b.lead.handling:
         lines.append(b.lead.handling)
@@ -480,12 +500,14 @@ def _title_slide(prs, b: _Briefing) -> None:
     _set_box(sub, sub_box)
     _fill(sub.text_frame, [wrap_text(t, 20, sub_box.inner_width_pt) for t in lines], 20)
     _notes(slide, [f"The question: {b.lead.question}",
-                   f"Our answer: {bottom_line(b.lead, b.lead_weights)} ({ENGINE})."])
+                   f"Our answer: {b.judgement(b.lead, b.lead_weights)} ({ENGINE}).",
+                   *b.confidence_of(b.lead).reasons])
 
 
 def _bottom_line_slide(prs, b: _Briefing, case: Case, w: Weights) -> None:
     slide = _content_slide(prs, f"Bottom line \u2014 {bottom_line(case, w)}", case)
-    image = b.chart(plot_weights(w, case, title=" "), f"weights-{case.name}")
+    image = b.chart(plot_weights(w, case, title=" ", confidence=b.confidence_of(case)),
+                    f"weights-{case.name}")
     _picture(slide, image, Box(CONTENT_BOX.left, CONTENT_BOX.top, CONTENT_BOX.width,
                                CONTENT_BOX.height - 0.1))
     caption = (f"Engine: {ENGINE}. Scenario {case.name}, "
@@ -493,7 +515,8 @@ def _bottom_line_slide(prs, b: _Briefing, case: Case, w: Weights) -> None:
     _text(slide, CAPTION_BOX, [caption], 12, colour="444444")
     word = estimative_word(w[w.leading], case.yardstick)
     first = (f"The bottom line: {case.labels[w.leading]} is {word} "
-             f"({percent(w[w.leading])}) on the {ENGINE}.")
+             f"({percent(w[w.leading])}) on the {ENGINE}, "
+             f"{b.confidence_of(case).line(reasons=2)}.")
     points = b.talking_points if case is b.lead else [first, *b.talking_points]
     _footer_note(slide, case, points)
 
@@ -510,7 +533,7 @@ def _comparison_slides(prs, b: _Briefing) -> None:
     lines = [f"  {c.name}: {bottom_line(c, w)}" for c, w in peers]
     _footer_note(slide, b.lead, [f"Per scenario ({ENGINE}):", *lines, *b.talking_points],
                  f"{len(peers)} scenarios")
-    paragraphs = [bullet(f"{_title_of(c)} ({c.name}): {bottom_line(c, w)}") for c, w in peers]
+    paragraphs = [bullet(f"{_title_of(c)} ({c.name}): {b.judgement(c, w)}") for c, w in peers]
     _text_slides(prs, b, "What each scenario concludes", paragraphs,
                  f"Each scenario's bottom line, all on the {ENGINE}.")
 
@@ -533,7 +556,8 @@ def _change_our_mind_slides(prs, b: _Briefing) -> None:
     _picture(slide, b.chart(plot_tornado(b.tornado, case, title=" "),
                             f"sensitivity-{case.name}"))
     _footer_note(slide, case, [
-        "Each bar: the lead's weight as one source's reliability or motive swings (point model).",
+        "Each bar: the lead's weight as one source's reliability or motive swings, or as the "
+        "reports of one event or source group count as one (point model).",
         *b.talking_points])
     flips = b.change_our_mind or ["No single source's reliability or motive anywhere in [0, 1], "
                                   "and no single item left out, changes the leading hypothesis."]
@@ -549,8 +573,10 @@ def _source_paragraphs(b: _Briefing) -> list[str]:
     lead = b.lead
     paragraphs = [bullet(f"Source material: {lead.source_note or lead.title}")]
     for s in lead.sources:
+        motive = (f"{s.motive:.2f}" if s.motive_by is None else ", ".join(
+            f"{v:.2f} under {lead.labels[h]}" for h, v in s.motive_by.items()))
         paragraphs.append(bullet(f"{s.name}: reliability {s.reliability.describe()}, "
-                                 f"motive {s.motive:.2f}"))
+                                 f"motive {motive}"))
     return paragraphs
 
 
@@ -559,7 +585,9 @@ def _scenario_slides(prs, b: _Briefing) -> None:
     for case, w in zip(b.cases, b.weights, strict=True):
         desc = " ".join(case.scenario.description.split()) if case.scenario else ""
         paragraphs = [desc] if desc else []
-        paragraphs.append(bullet(f"Bottom line ({ENGINE}): {bottom_line(case, w)}"))
+        paragraphs.append(bullet(f"Bottom line ({ENGINE}): {b.judgement(case, w)}"))
+        judged = b.confidence_of(case).line(reasons=2)
+        paragraphs.append(bullet(judged[:1].upper() + judged[1:], 1))
         changed = _assumption_lines(case)
         paragraphs.append(bullet("What it sets:" if changed else
                                  "It sets nothing beyond the case's own settings."))
