@@ -434,3 +434,15 @@ def test_weights_json_is_byte_identical_across_runs(sandbox, capsys):
         outs.append(out)
     assert outs[0] == outs[1]
     assert json.loads(outs[0])["case"] == CASE
+
+
+def test_the_scenarios_folder_of_the_scenarios_given_is_protected(sandbox, capsys, monkeypatch):
+    monkeypatch.delenv("ACHLAB_SCENARIOS")  # the copy's scenarios/ is protected as given
+    before = sandbox.snapshot()
+    for command in (["run", "scenarios/baseline.yaml", "--no-progress", "--no-course",
+                     "--out", "scenarios/x"],
+                    ["brief", "scenarios/baseline.yaml", "--out", "scenarios/deck.pptx"]):
+        code, _, err = run_cli([*command, "--data", "data"], capsys)
+        assert code == 2, err
+        assert "command line:1: --out:" in err and "Traceback" not in err
+        assert sandbox.snapshot() == before

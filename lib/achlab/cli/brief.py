@@ -24,7 +24,7 @@ def run(args) -> int:
     target = Path(args.out) if args.out else default_target()
     if target.suffix.lower() != ".pptx":
         target = target.with_suffix(".pptx")
-    refuse_protected_output(target, [data])
+    refuse_protected_output(target, [data], scenario_files=args.scenarios)
     written = write_deck([Path(s) for s in args.scenarios], target, data_dir=data)
     print(f"briefing deck: {paths.display_path(written)}")
     return 0

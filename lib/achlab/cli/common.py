@@ -23,14 +23,21 @@ def data_folder(args) -> Path | None:
     return data
 
 
-def protected_folders(data_dirs) -> list[Path]:
-    """Folders no output may go into: each data folder in use, the default one, ``scenarios/``."""
+def protected_folders(data_dirs, scenario_files=()) -> list[Path]:
+    """Folders no output may go into.
+
+    Each data folder in use, the default one, the project's ``scenarios/``, and the folder of
+    every scenario file given when it is a scenarios folder (named ``scenarios``).
+    """
     folders = [Path(d) for d in (data_dirs or []) if d is not None]
     folders += [paths.data_dir(), paths.scenarios_dir()]
+    folders += [Path(f).resolve().parent for f in scenario_files
+                if Path(f).resolve().parent.name == "scenarios"]
     return [f.resolve() for f in folders]
 
 
-def refuse_protected_output(path, data_dirs=None, field: str = "--out") -> None:
+def refuse_protected_output(path, data_dirs=None, field: str = "--out",
+                            scenario_files=()) -> None:
     """Refuse an output path inside a data folder in use or the scenarios folder.
 
     Call it before anything is written (no folder is created here).
@@ -44,6 +51,8 @@ def refuse_protected_output(path, data_dirs=None, field: str = "--out") -> None:
         always protected.
     field : str
         The option named in the message.
+    scenario_files : iterable of str or Path
+        The scenario files given; their ``scenarios`` folder is protected too.
 
     Raises
     ------
@@ -51,7 +60,7 @@ def refuse_protected_output(path, data_dirs=None, field: str = "--out") -> None:
         ``command line:1: --out: ...`` when ``path`` lies inside a protected folder.
     """
     target = Path(path).expanduser().resolve()
-    for folder in protected_folders(data_dirs):
+    for folder in protected_folders(data_dirs, scenario_files):
         if target == folder or folder in target.parents:
             raise InputError([Problem(
                 "command line", 1, field,

@@ -38,8 +38,8 @@ def run(args) -> int:
 
     data = data_folder(args)
     out = Path(args.out) if args.out else paths.out_dir()
-    refuse_protected_output(out, [data])  # before anything is written
     files = [Path(s) for s in args.scenarios] or None
+    refuse_protected_output(out, [data], scenario_files=files or ())  # before anything is written
     report = run_notebooks(files, out=out, draws=args.draws, tune=args.tune, chains=args.chains,
                            jobs=args.jobs, progress=not args.no_progress,
                            show_code=args.show_code, data=data, force=args.force,
