@@ -8,6 +8,7 @@ import pytest
 from achlab import paths
 from achlab.charts import footer_text, inputs_hash, plot_weights
 from achlab.engines.exact import Weights, exact_weights
+from achlab.engines.likelihood import RELEVANCE_SHORT
 from achlab.load.scenario import load_scenario
 from tests.helpers import drawn_texts
 
@@ -24,8 +25,8 @@ def test_weights_chart_states_the_bottom_line(path):
     # every hypothesis bar carries its word and percentage
     for h in case.hypothesis_ids:
         assert any(t.startswith(w.words(h) + " (") for t in drawn), h
-    footer = footer_text(case)
-    assert footer in drawn
+    footer = footer_text(case, RELEVANCE_SHORT)
+    assert footer in drawn  # the footer says that relevance does not enter the weights
     assert case.name in footer and inputs_hash(case) in footer
     if case.handling:
         assert case.handling in drawn

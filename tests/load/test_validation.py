@@ -269,7 +269,7 @@ def check_weights_json(doc: dict, case: str, scenario: str | None,
     expected : dict
         Hypothesis id -> expected weight.
     """
-    assert set(doc) == {"case", "scenario", "method", "weights", "confidence"}
+    assert set(doc) == {"case", "scenario", "method", "weights", "confidence", "relevance"}
     assert doc["confidence"]["level"] in ("low", "moderate", "high")
     assert doc["confidence"]["reasons"] and all(isinstance(r, str)
                                                 for r in doc["confidence"]["reasons"])
@@ -307,6 +307,20 @@ def test_weights_plain_text(toy_case_dir, capsys):
     code, out, err = run_cli(capsys, "weights", "--case", "toy", "--data", str(toy_case_dir.data))
     assert code == 0, err
     assert "Rain" in out and "75 %" in out and "likely" in out
+
+
+def test_weights_outputs_say_that_relevance_is_not_used(toy_case_dir, capsys):
+    from achlab.engines.likelihood import RELEVANCE_NOTE
+
+    code, out, err = run_cli(capsys, "weights", "--case", "toy", "--data", str(toy_case_dir.data))
+    assert code == 0, err
+    assert "Relevance weights only the classic ACH scores" in out
+    code, out, err = run_cli(capsys, "weights", "--case", "toy", "--json",
+                             "--data", str(toy_case_dir.data))
+    assert json.loads(out)["relevance"] == RELEVANCE_NOTE
+    code, out, err = run_cli(capsys, "export", "toy", "--md", "--data", str(toy_case_dir.data))
+    assert code == 0, err
+    assert RELEVANCE_NOTE in out
 
 
 def test_heuer_json_shape_and_values(toy_case_dir, capsys):

@@ -14,6 +14,7 @@ from achlab.charts.style import (
     set_titles,
     styled,
 )
+from achlab.engines.likelihood import RELEVANCE_SHORT
 from achlab.model import Case
 from achlab.model.words import judgement_of
 
@@ -82,7 +83,7 @@ def plot_weights(weights, case: Case, ax=None, title: str | None = None, fit=Non
         set_titles(fig, ax, title or f"{case.labels[lead]}: {said}", subtitle, own,
                    caveat_for(fit))
         if own:
-            add_footer(fig, case)
+            add_footer(fig, case, note=RELEVANCE_SHORT)
     return fig
 
 

@@ -30,5 +30,6 @@ def run(args) -> int:
 
     folder = import_workbook(Path(args.file), args.case, data_folder(args), force=args.force)
     print(f"wrote {paths.display_path(folder)}/ (case.yaml, sources.csv, evidence.csv)")
-    print(f"next: achlab validate --case {args.case}")
+    print(f"next: achlab validate --case {args.case}"
+          + (f" --data {args.data}" if getattr(args, "data", None) else ""))
     return 0

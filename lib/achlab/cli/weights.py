@@ -33,12 +33,13 @@ def run(args) -> int:
     else:
         weights = exact_weights(case)
     from achlab.engines.confidence import confidence
+    from achlab.engines.likelihood import RELEVANCE_NOTE, RELEVANCE_SHORT
 
     judged = confidence(case)
     if args.json:
         out = {"case": case.id, "scenario": case.scenario.name if case.scenario else None,
                "method": weights.method, "weights": weights.as_dict(),
-               "confidence": judged.as_dict()}
+               "confidence": judged.as_dict(), "relevance": RELEVANCE_NOTE}
         if weights.note:  # the exact engine could not integrate a group exactly
             out["note"] = weights.note
         print(json.dumps(out, indent=2))
@@ -46,6 +47,7 @@ def run(args) -> int:
         print(weights_heading(case, weights))
         print(weights_table(case, weights))
         print(judged.line())
+        print(RELEVANCE_SHORT[:1].upper() + RELEVANCE_SHORT[1:] + " (docs/model.md).")
         if weights.note:
             print(weights.note)
     return 0

@@ -97,6 +97,9 @@ RELEVANCE_NOTE = ("Relevance (H/M/L) weights only the classic ACH scores: the Ba
                   "ratings (an item that bears on none is rated alike under all), and weighting it "
                   "again would count that twice.")
 
+#: The same in a few words, for chart footers and one-line outputs.
+RELEVANCE_SHORT = "relevance weights only the classic ACH scores"
+
 
 # ---------------------------------------------------------------------------- events
 def report_given_event(r, a, denies):

@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from achlab import paths
+from achlab.engines.likelihood import RELEVANCE_NOTE
 from achlab.load.case import case_dir
 from achlab.load.scenario import load_scenario
 from achlab.model import InputError
@@ -504,7 +505,8 @@ def write_index(report: RunReport, lines: dict[str, BottomLine] | None = None) -
         by_scenario.setdefault(o.task.scenario, []).append(o)
     parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
              f"<title>achlab run</title><style>{INDEX_CSS}</style></head><body>",
-             "<h1>achlab: the bottom line of every scenario</h1>"]
+             "<h1>achlab: the bottom line of every scenario</h1>",
+             f"<p>Weights from the exact engine. {html.escape(RELEVANCE_NOTE)}</p>"]
     deck = [e for e in report.extras if e.suffix == ".pptx" and e.is_file()]
     if deck or report.course:
         links = [_link(out, d, "briefing deck") for d in deck]

@@ -7,6 +7,7 @@ import io
 
 from achlab.engines.classic import heuer_rating, heuer_scores
 from achlab.engines.exact import exact_weights
+from achlab.engines.likelihood import RELEVANCE_NOTE
 from achlab.model import Case
 from achlab.model.words import estimative_word, percent
 
@@ -52,7 +53,8 @@ def case_markdown(case: Case) -> str:
     return "\n\n".join([
         f"## {case.title}", case.question.strip(),
         f"Weights (exact engine; {scenario}; evidence to {cut}; inputs #{inputs_hash(case)}):",
-        _table(*weights_rows(case)), "Matrix (ratings as rated, a row per report):",
+        _table(*weights_rows(case)), f"Note: {RELEVANCE_NOTE}",
+        "Matrix (ratings as rated, a row per report):",
         _table(*matrix_rows(case))]) + "\n"
 
 
