@@ -65,6 +65,17 @@ def test_a_solution_that_fails_its_check_still_fails(shell):
     assert isinstance(result.error_in_exec, AssertionError)
 
 
+def test_a_failing_solution_names_its_error_without_quoting_the_solution(shell):
+    from IPython.utils.capture import capture_output
+
+    with capture_output() as captured:
+        result = shell.run_cell("%%solution\nanswer = 'the secret answer'\nitems['E13']")
+    assert isinstance(result.error_in_exec, NameError)
+    shown = captured.stdout + captured.stderr
+    assert "The solution did not run (NameError" in shown
+    assert "the secret answer" not in shown
+
+
 def test_the_student_edition_drops_solution_cells_and_the_instructor_edition_opens_them():
     nb = read(NOTEBOOKS[0])
     student, teacher = editions.student_edition(nb), editions.instructor_edition(nb)

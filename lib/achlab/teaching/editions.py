@@ -65,16 +65,33 @@ def folded_html(stdout: str, outputs: list[dict]) -> str:
 
 
 def solution_magic(line: str, cell: str) -> None:
-    """``%%solution``: run the cell, showing its output folded; its errors still raise."""
+    """``%%solution``: run the cell, showing its output folded; its errors still raise.
+
+    A failing solution raises its own exception, shown as one line that names it: neither the
+    inner run nor the outer cell prints a traceback, whose frames would quote the solution.
+    """
     from IPython import get_ipython
     from IPython.display import HTML, display
     from IPython.utils.capture import capture_output
 
     shell = get_ipython()
-    with capture_output(stdout=True, stderr=False, display=True) as captured:
-        result = shell.run_cell(cell, store_history=False)
+    saved = shell._showtraceback
+    shell._showtraceback = lambda *args, **kwargs: None  # the inner run prints no traceback
+    try:
+        with capture_output(stdout=True, stderr=False, display=True) as captured:
+            result = shell.run_cell(cell, store_history=False)
+    finally:
+        shell._showtraceback = saved
     display(HTML(folded_html(captured.stdout, [o.data for o in captured.outputs])))
-    result.raise_error()
+    failure = result.error_before_exec or result.error_in_exec
+    if failure is not None:
+        said = (f"The solution did not run ({type(failure).__name__}: {failure}). Run the "
+                "cells above it first, then this one.")
+        try:
+            failure._render_traceback_ = lambda: [said]
+        except AttributeError:  # pragma: no cover - an exception type without attributes
+            pass
+        raise failure.with_traceback(None)
 
 
 def register_magic() -> None:
