@@ -303,3 +303,20 @@ def test_rendered_slides_keep_their_text_inside(deck_name, request, tmp_path):
     assert len(images) == len(_open(deck).slides)
     ink = {image.name: sides for image in images if (sides := _margin_ink(image))}
     assert not ink, ink
+
+
+def test_wrapping_never_parts_a_percent_sign_from_its_number():
+    from achlab.outputs.deck import wrap_text
+
+    text = "Combat troops: almost certain (>99 %), moderate confidence " * 3
+    for width in range(120, 400, 7):
+        for line in wrap_text(text, 20, width):
+            assert not line.startswith("%"), (width, line)
+
+
+def test_per_hypothesis_motives_are_shown_as_set():
+    from achlab.outputs.tables import assumptions_frame
+
+    case = load_scenario(paths.scenarios_dir() / "skeptic-of-interested-parties.yaml")
+    value = assumptions_frame(case).loc["source ua-gov", "value"]
+    assert value.endswith("motive combat 0.90, technical 0.95, none 0.60"), value

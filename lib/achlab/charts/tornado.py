@@ -148,7 +148,9 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
             w_lo = estimative_word(all_lo, case.yardstick)
             w_hi = estimative_word(all_hi, case.yardstick)
             words = w_lo if w_lo == w_hi else f"{w_lo} to {w_hi}"
-            default = f"{label} stays {_pct_range(all_lo, all_hi)} under any one swing"
+            default = (f"{label} stays {_pct_range(all_lo, all_hi)} under any one swing"
+                       if all_lo >= 0.5 else f"{label}: {_pct_range(all_lo, all_hi)} under "
+                       "any one swing, and below 50 % it may lose the lead")
             first = swings[0]
             sub = f"Range: {words}. Most sensitive to {_subject(case, first)}."
         else:

@@ -10,8 +10,8 @@ written here once, in the three forms the engines need, side by side:
 
 - :func:`report_probability` / :func:`log_report_probability`: numpy (exact engine, sensitivity,
   indicators);
-- :func:`compiled_log_report_probability`: the same expression inlined into numba kernels (the
-  parallel sweep);
+- :func:`compiled_report_probability`: the same expression inlined into numba kernels (the
+  parallel sweep multiplies the factors and takes one log per few events);
 - :func:`tensor_log_report_probability`: PyTensor, for the PyMC model.
 
 ``tests/engines/test_likelihood.py`` checks the three against each other. The form
@@ -61,21 +61,17 @@ def log_report_probability(rho, p, a):
         return np.log(report_probability(rho, p, a))
 
 
-def scalar_log_report_probability(rho, p, a):
-    """``log(rho p + (1 - rho) a)`` for scalars: the source numba compiles for the kernels."""
-    return np.log(rho * p + (1.0 - rho) * a)
+def scalar_report_probability(rho, p, a):
+    """``rho p + (1 - rho) a`` for scalars, not logged: the sweep kernel multiplies these."""
+    return rho * p + (1.0 - rho) * a
 
 
 @lru_cache(maxsize=1)
-def compiled_log_report_probability():
-    """:func:`scalar_log_report_probability` compiled by numba, to call inside kernels.
-
-    Built on first use, since importing numba takes a while. A module-level function (no
-    closure), so numba's disk cache serves it and the kernels that call it across processes.
-    """
+def compiled_report_probability():
+    """:func:`scalar_report_probability` compiled by numba (module-level, disk-cached)."""
     import numba
 
-    return numba.njit(inline="always", cache=True)(scalar_log_report_probability)
+    return numba.njit(inline="always", cache=True)(scalar_report_probability)
 
 
 def tensor_log_report_probability(rho, p, a):

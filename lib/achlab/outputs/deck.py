@@ -37,6 +37,7 @@ from achlab.engines.exact import Weights, exact_weights
 from achlab.load.scenario import load_scenario
 from achlab.model import Case
 from achlab.model.words import estimative_word, headline, percent
+from achlab.outputs.tables import motive_text
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 #: The template's layouts are drawn for a 10-inch-wide (4:3) slide; they are stretched to 16:9.
@@ -116,7 +117,7 @@ def wrap_text(text: str, size_pt: float, width_pt: float, bold: bool = False) ->
     """
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    for word in _words(text):
         candidate = f"{current} {word}" if current else word
         if text_width_pt(candidate, size_pt, bold) <= width_pt:
             current = candidate
@@ -131,6 +132,17 @@ def wrap_text(text: str, size_pt: float, width_pt: float, bold: bool = False) ->
     if current or not lines:
         lines.append(current)
     return lines
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text``, a percent sign kept with its number (``92 %)`` never splits)."""
+    words: list[str] = []
+    for word in text.split():
+        if word.startswith("%") and words:
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    return words
 
 
 def _longest_prefix(word: str, size_pt: float, width_pt: float, bold: bool) -> int:
@@ -525,9 +537,11 @@ def _comparison_slides(prs, b: _Briefing) -> None:
     peers = [(c, w) for c, w in zip(b.cases, b.weights, strict=True) if c.id == b.lead.id]
     if len(peers) < 2:
         return
-    leads = {w.leading for _, w in peers}
-    message = ("Every scenario leads with " + b.lead.labels[leads.pop()] if len(leads) == 1
-               else "The scenarios disagree on the leading hypothesis")
+    leads = [w.leading for _, w in peers]
+    top = max(set(leads), key=leads.count)
+    message = (f"Every scenario leads with {b.lead.labels[top]}" if leads.count(top) == len(leads)
+               else f"{leads.count(top)} of {len(leads)} scenarios lead with "
+               f"{b.lead.labels[top]}")
     slide = _content_slide(prs, f"Scenarios side by side: {message}", b.lead)
     _picture(slide, b.chart(plot_comparison(peers, title=" "), "comparison"))
     lines = [f"  {c.name}: {bottom_line(c, w)}" for c, w in peers]
@@ -573,10 +587,8 @@ def _source_paragraphs(b: _Briefing) -> list[str]:
     lead = b.lead
     paragraphs = [bullet(f"Source material: {lead.source_note or lead.title}")]
     for s in lead.sources:
-        motive = (f"{s.motive:.2f}" if s.motive_by is None else ", ".join(
-            f"{v:.2f} under {lead.labels[h]}" for h, v in s.motive_by.items()))
         paragraphs.append(bullet(f"{s.name}: reliability {s.reliability.describe()}, "
-                                 f"motive {motive}"))
+                                 f"motive {motive_text(s)}"))
     return paragraphs
 
 

@@ -61,6 +61,13 @@ def side_by_side(case: Case, weights: Weights | None = None,
     return frame
 
 
+def motive_text(source) -> str:
+    """A source's motive as read: ``0.80``, or per hypothesis ``combat 0.85, none 0.80``."""
+    if getattr(source, "motive_by", None):
+        return ", ".join(f"{h} {v:.2f}" for h, v in source.motive_by.items())
+    return f"{source.motive:.2f}"
+
+
 def assumptions_frame(case: Case) -> pd.DataFrame:
     """Every assumption the numbers rest on, and whether the scenario changed it."""
     over = case.scenario.overrides if case.scenario else {}
@@ -79,7 +86,7 @@ def assumptions_frame(case: Case) -> pd.DataFrame:
     for s in case.sources:
         changed = src_over.get(s.id, {}) if isinstance(src_over, dict) else {}
         rows.append((f"source {s.id}",
-                     f"reliability {s.reliability.describe()}, motive {s.motive:.2f}",
+                     f"reliability {s.reliability.describe()}, motive {motive_text(s)}",
                      "scenario: " + ", ".join(changed) if changed else "case"))
     ev = over.get("evidence") or {}
     if ev.get("exclude"):
