@@ -106,6 +106,9 @@ def test_headline_and_percent():
     assert headline("Combat troops", 0.62) == "Combat troops: likely (62 %)"
     assert percent(0.004) == "<1 %"
     assert percent(0.996) == ">99 %"
+    assert percent(0.9999999, digits=2) == ">99.99 %"  # never "100.00 %" for a maybe
+    assert percent(1e-7, digits=2) == "<0.01 %"
+    assert percent(0.0003, digits=2) == "0.03 %"
     assert percent(0.0) == "0 %"
     assert percent(1.0) == "100 %"
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from achlab.charts.footer import add_footer, combined_hash
 from achlab.charts.layout import fit_left, legend_that_fits, shorten
 from achlab.charts.style import colour_of, figure_and_axes, hatch_of, set_titles, styled
@@ -14,7 +12,17 @@ from achlab.model.words import judgement_of
 def _row_label(case) -> str:
     """A scenario's row: its name, then its own evidence cut-off and item count."""
     cut = case.cutoff.isoformat() if case.cutoff else "undated"
-    return f"{textwrap.fill(case.name, 24)}\nto {cut}, {len(case.evidence)} items"
+    return f"{case.name}\nto {cut}, {len(case.evidence)} items"
+
+
+def agreement(results) -> str:
+    """``"Every scenario leads with X"`` or ``"6 of 7 scenarios lead with X"``."""
+    leads = [w.leading for _, w in results]
+    top = max(dict.fromkeys(leads), key=leads.count)
+    label = results[0][0].labels[top]
+    if leads.count(top) == len(leads):
+        return f"Every scenario leads with {label}"
+    return f"{leads.count(top)} of {len(leads)} scenarios lead with {label}"
 
 
 def plot_comparison(results, ax=None, title: str | None = None, fits=None):
@@ -55,7 +63,7 @@ def plot_comparison(results, ax=None, title: str | None = None, fits=None):
                         fontsize=12, fontweight="bold" if h == lead else "normal")
             yticks.append(base)
             ylabels.append(_row_label(case))
-        ax.set_yticks(yticks, ylabels)
+        ax.set_yticks(yticks, ylabels, fontsize=12)
         ax.set_xlim(0, 112)
         ax.set_xticks(range(0, 101, 20))
         ax.set_xlabel("Weight of the hypothesis, %   (\u2605 = leading hypothesis)")
@@ -63,9 +71,7 @@ def plot_comparison(results, ax=None, title: str | None = None, fits=None):
             fit_left(fig, ax)
         legend_that_fits(ax, fig.bbox.x1 - ax.bbox.x0 - 0.012 * fig.bbox.width,
                          loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=13)
-        leads = {w.leading for _, w in results}
-        default = ("Every scenario leads with " + first_case.labels[leads.pop()]
-                   if len(leads) == 1 else "The scenarios disagree on the leading hypothesis")
+        default = agreement(results)
         methods = {w.method for _, w in results}
         note = ("PyMC posterior means, bars 89 % intervals" if methods == {"mcmc"}
                 else "exact engine, point answers" if methods == {"exact"}

@@ -95,15 +95,17 @@ POINT_WIDTH = 1e-9
 def percent(probability: float, yardstick: str = "icd203", digits: int = 0) -> str:
     """Format a probability as a percentage, whole unless told otherwise (``digits``).
 
-    ``'<1 %'`` and ``'>99 %'`` stay honest at the ends. Where the rounded number would sit in
-    another band than the probability (0.049 rounds to 5 %, which is "very unlikely"), decimals
-    are added until it does not: ``"4.9 %"``; 0.9495 is "very likely (95 %)" since 95 % is.
+    ``'<1 %'`` and ``'>99 %'`` (``'>99.99 %'`` with two decimals) stay honest at the ends.
+    Where the rounded number would sit in another band than the probability (0.049 rounds to
+    5 %, which is "very unlikely"), decimals are added until it does not: ``"4.9 %"``; 0.9495 is
+    "very likely (95 %)" since 95 % is.
     """
     p = 100.0 * float(probability)
     if math.isnan(p):
         raise ValueError("cannot format NaN as a percentage")
-    if 0 < p < 100 and digits == 0 and round(p) in (0, 100):
-        return "<1 %" if p < 50 else ">99 %"
+    if 0 < p < 100 and round(p, digits) in (0, 100):  # never 0 % or 100 % for a maybe
+        step = 10.0 ** -digits
+        return f"<{step:.{digits}f} %" if p < 50 else f">{100 - step:.{digits}f} %"
     word = estimative_word(min(max(p / 100, 0.0), 1.0), yardstick)
     for places in range(digits, 4):
         shown = round(p, places)

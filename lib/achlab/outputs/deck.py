@@ -32,6 +32,7 @@ import numpy as np
 
 from achlab import paths
 from achlab.charts import export_figure, footer_text, plot_comparison, plot_matrix, plot_weights
+from achlab.charts.comparison import agreement
 from achlab.engines.classic import item_diagnosticity
 from achlab.engines.exact import Weights, exact_weights
 from achlab.load.scenario import load_scenario
@@ -537,11 +538,7 @@ def _comparison_slides(prs, b: _Briefing) -> None:
     peers = [(c, w) for c, w in zip(b.cases, b.weights, strict=True) if c.id == b.lead.id]
     if len(peers) < 2:
         return
-    leads = [w.leading for _, w in peers]
-    top = max(set(leads), key=leads.count)
-    message = (f"Every scenario leads with {b.lead.labels[top]}" if leads.count(top) == len(leads)
-               else f"{leads.count(top)} of {len(leads)} scenarios lead with "
-               f"{b.lead.labels[top]}")
+    message = agreement(peers)
     slide = _content_slide(prs, f"Scenarios side by side: {message}", b.lead)
     _picture(slide, b.chart(plot_comparison(peers, title=" "), "comparison"))
     lines = [f"  {c.name}: {bottom_line(c, w)}" for c, w in peers]
