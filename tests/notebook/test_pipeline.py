@@ -400,3 +400,27 @@ def test_overrides_are_said_in_words_motives_per_hypothesis_included():
     said = "; ".join(pipeline.overrides_in_words(case))
     assert "source ua-gov: reliability D, motive (combat 0.9, technical 0.95, none 0.6)" in said
     assert "{" not in said and "'" not in said
+
+
+@pytest.mark.slow
+def test_a_rerun_with_nothing_changed_computes_no_bottom_line_again(toy_project, tmp_path,
+                                                                     capsys, monkeypatch):
+    out = tmp_path / "out"
+    assert cli.main(_toy_run(toy_project, out)) == 0
+    first = (out / "index.html").read_text(encoding="utf-8")
+    capsys.readouterr()
+    monkeypatch.setattr(pipeline, "_bottom_line_of",
+                        lambda case: pytest.fail(f"bottom line of {case.name} computed again"))
+    assert cli.main(_toy_run(toy_project, out)) == 0
+    assert "nothing changed since the last run" in capsys.readouterr().out
+    said = re.compile(r"<p class='bottom'>.*?</p>|<p>Engine:.*?</p>")
+    again = (out / "index.html").read_text(encoding="utf-8")
+    assert said.findall(first) and said.findall(again) == said.findall(first)
+
+
+def test_notebook_scope_is_read_without_nbformat(tmp_path):
+    path = tmp_path / "01_x.ipynb"
+    _write_notebook(path, [("x = 1", [])], pipeline.CROSS_SCENARIO)
+    assert pipeline.notebook_scope(path) == pipeline.CROSS_SCENARIO
+    _write_notebook(path, [("x = 1", [])])
+    assert pipeline.notebook_scope(path) == "per-scenario"

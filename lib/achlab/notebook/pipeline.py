@@ -24,10 +24,8 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import nbformat
 
 from achlab import paths
 from achlab.engines.likelihood import RELEVANCE_NOTE
@@ -39,6 +37,8 @@ from achlab.outputs.tables import assumptions_markdown
 CROSS_SCENARIO = "all-scenarios"
 #: Environment of the notebook kernels during a run, beside ``ACHLAB_OUT`` (the output folder).
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+#: File in the output folder keeping each scenario's bottom line under the hash of its inputs.
+BOTTOM_LINES = ".achlab-bottom-lines.json"
 #: File in the output folder holding the hash of every output's inputs.
 MANIFEST = ".achlab-manifest.json"
 #: Folder of the output folder where executed notebooks are written until they are complete.
@@ -101,8 +101,8 @@ class RunReport:
 
 def notebook_scope(path: Path) -> str:
     """``per-scenario`` (default) or ``all-scenarios``, from the notebook's metadata."""
-    nb = nbformat.read(path, as_version=4)
-    return nb.metadata.get("achlab", {}).get("scope", "per-scenario")
+    meta = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
+    return (meta.get("achlab") or {}).get("scope", "per-scenario")
 
 
 def notebooks(folder: Path | None = None) -> tuple[list[Path], list[Path]]:
@@ -232,6 +232,8 @@ def _key(out: Path, path: Path) -> str:
 # ---------------------------------------------------------------------------- executing
 def _prepared(task: Task, workdir: Path) -> Path:
     """A copy of the notebook with the assumptions cell at its top."""
+    import nbformat  # imported when a notebook runs: it takes seconds (jsonschema's formats)
+
     nb = nbformat.read(task.notebook, as_version=4)
     if task.assumptions:
         cell = nbformat.v4.new_markdown_cell(task.assumptions)
@@ -424,10 +426,43 @@ def _setting(value) -> str:
 
 def bottom_line(scenario_file: Path, data: Path | None = None) -> BottomLine:
     """The leading hypothesis of a scenario with its word and number (exact engine)."""
+    return _bottom_line_of(load_scenario(scenario_file, data))
+
+
+def bottom_lines(scenario_files: list[Path], out: Path, data: Path | None = None,
+                 library: str | None = None) -> dict[str, BottomLine]:
+    """Every scenario's bottom line, by name; reused from the last run when its inputs are not.
+
+    The lines are kept in ``out/.achlab-bottom-lines.json`` under the hash of the scenario file,
+    its case folder and the library, as the notebooks are in the manifest: a rerun with nothing
+    changed computes no weights or confidence again.
+    """
+    library = library or library_fingerprint()
+    try:
+        kept = json.loads((out / BOTTOM_LINES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    kept = kept if isinstance(kept, dict) else {}
+    lines, now = {}, {}
+    for path in scenario_files:
+        case = load_scenario(path, data)
+        digest = inputs_digest([Path(path), *_case_files(case.id, data)], {"bottom line": 1},
+                               library)
+        try:
+            line = BottomLine(**kept[digest])
+        except (KeyError, TypeError):
+            line = _bottom_line_of(case)
+        lines[line.name] = line
+        now[digest] = asdict(line)
+    out.mkdir(parents=True, exist_ok=True)
+    _write_atomically(out / BOTTOM_LINES, json.dumps(now, indent=1))
+    return lines
+
+
+def _bottom_line_of(case) -> BottomLine:
     from achlab.engines.exact import exact_weights
     from achlab.model.words import headline
 
-    case = load_scenario(scenario_file, data)
     weights = exact_weights(case)
     lead = weights.leading
     title = case.scenario.title if case.scenario else case.title
@@ -668,8 +703,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
         if not report.interrupted:
             order = {t.output: n for n, t in enumerate(tasks)}
             report.outcomes.sort(key=lambda o: order[o.task.output])
-            lines = {b.name: b for b in (bottom_line(p, data) for p in scenario_files)}
-            report.index = write_index(report, lines)
+            report.index = write_index(report, bottom_lines(scenario_files, out, data))
     return report
 
 
