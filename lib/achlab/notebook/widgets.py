@@ -138,7 +138,29 @@ def weights_html(case: Case, weights: Weights) -> str:
     return head + "".join(rows)
 
 
-class ReliabilityPanel:
+class _ScenarioWidget:
+    """What the panel and the editor share: a save button's handler and the display hook.
+
+    A subclass has ``widget``, ``status`` (an HTML widget) and ``save()`` returning the path.
+    """
+
+    def _save_clicked(self) -> None:
+        try:
+            path = self.save()
+        except (ValueError, FileExistsError) as exc:
+            self.status.value = ("<span style='color:#bd1f01'>Not saved: "
+                                 f"{html.escape(str(exc))}</span>")
+            return
+        self.status.value = (f"<span style='color:#1f5f9e'>Saved {html.escape(path.name)} "
+                             "&mdash; it is picked up by <code>achlab run</code>.</span>")
+
+    def _ipython_display_(self):  # pragma: no cover - display hook
+        from IPython.display import display
+
+        display(self.widget)
+
+
+class ReliabilityPanel(_ScenarioWidget):
     """Sliders per source; weights and estimative words redrawn on every move.
 
     Parameters
@@ -255,20 +277,6 @@ class ReliabilityPanel:
                                 self.motives)
         return write_scenario(doc, self.folder)
 
-    def _save_clicked(self) -> None:
-        try:
-            path = self.save()
-        except (ValueError, FileExistsError) as exc:
-            self.status.value = ("<span style='color:#bd1f01'>Not saved: "
-                                 f"{html.escape(str(exc))}</span>")
-            return
-        self.status.value = (f"<span style='color:#1f5f9e'>Saved {html.escape(path.name)} "
-                             "&mdash; it is picked up by <code>achlab run</code>.</span>")
-
-    def _ipython_display_(self):  # pragma: no cover - display hook
-        from IPython.display import display
-
-        display(self.widget)
 
 
 
@@ -464,7 +472,7 @@ EDITOR_CSS = "<style>" + "".join(
     ".achlab-left-out{opacity:0.45}</style>")
 
 
-class MatrixEditor:
+class MatrixEditor(_ScenarioWidget):
     """The evidence matrix as drop-downs; the exact weights redrawn on every change.
 
     Parameters
@@ -697,17 +705,3 @@ class MatrixEditor:
                              sorted(self.excluded))
         return write_scenario(doc, self.folder)
 
-    def _save_clicked(self) -> None:
-        try:
-            path = self.save()
-        except (ValueError, FileExistsError) as exc:
-            self.status.value = ("<span style='color:#bd1f01'>Not saved: "
-                                 f"{html.escape(str(exc))}</span>")
-            return
-        self.status.value = (f"<span style='color:#1f5f9e'>Saved {html.escape(path.name)} "
-                             "&mdash; it is picked up by <code>achlab run</code>.</span>")
-
-    def _ipython_display_(self):  # pragma: no cover - display hook
-        from IPython.display import display
-
-        display(self.widget)

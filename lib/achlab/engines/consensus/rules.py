@@ -84,10 +84,7 @@ def round_toward_neutral(mean: float) -> int:
     int
         1 to 5.
     """
-    lower = math.floor(mean)
-    if math.isclose(mean - lower, 0.5, abs_tol=1e-9):
-        return lower if lower >= NEUTRAL_VALUE else lower + 1
-    return int(math.floor(mean + 0.5))
+    return _round_half(mean, lambda lower: lower if lower >= NEUTRAL_VALUE else lower + 1)
 
 
 def round_half_even(mean: float) -> int:
@@ -105,9 +102,14 @@ def round_half_even(mean: float) -> int:
     int
         1 to 5.
     """
+    return _round_half(mean, lambda lower: lower if lower % 2 == 0 else lower + 1)
+
+
+def _round_half(mean: float, tie) -> int:
+    """Round to the nearest whole value; an exact half goes to ``tie(floor(mean))``."""
     lower = math.floor(mean)
     if math.isclose(mean - lower, 0.5, abs_tol=1e-9):
-        return lower if lower % 2 == 0 else lower + 1
+        return tie(lower)
     return int(math.floor(mean + 0.5))
 
 
