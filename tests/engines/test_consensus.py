@@ -407,13 +407,33 @@ def test_charts_render(small):
 # ---------------------------------------------------------------------------- PyMC pooling
 @pytest.mark.slow
 def test_pooled_weights(small):
-    from achlab.engines.consensus import pooled_weights
+    from achlab.engines.consensus import pooled_weights, pooling
 
     case, analysts = small
     analysts = {**analysts, "dee": {"E1": {"a": "C", "c": "II"}, "E2": {"a": "C", "b": "N"}}}
-    result = pooled_weights(case, analysts, draws=300, tune=300, chains=2, seed=7)
+    kept = {}
+
+    class Store:
+        def get(self, key):
+            return kept.get(key)
+
+        def put(self, key, idata, seconds):
+            kept[key] = (idata, seconds)
+
+    result = pooled_weights(case, analysts, draws=300, tune=300, chains=2, seed=7,
+                            store=Store())
     again = pooled_weights(case, analysts, draws=300, tune=300, chains=2, seed=7)
     assert result.weights.mean == pytest.approx(again.weights.mean)  # same seed, same numbers
+    assert len(kept) == 1
+    with pytest.MonkeyPatch.context() as patch:  # kept: read back, nothing sampled
+        patch.setattr(pooling, "_sample_pooled", lambda *a: pytest.fail("sampled again"))
+        read = pooled_weights(case, analysts, draws=300, tune=300, chains=2, seed=7,
+                              store=Store())
+        assert read.weights.mean.tolist() == result.weights.mean.tolist()
+        assert read.analyst_sd == result.analyst_sd
+        with pytest.raises(pytest.fail.Exception, match="sampled again"):  # other votes
+            pooled_weights(case, {**analysts, "dee": {"E1": {"a": "CC"}}}, draws=300,
+                           tune=300, chains=2, seed=7, store=Store())
     assert result.weights.mean.sum() == pytest.approx(1.0)
     assert result.weights.method == "pooled"
     scale = case.scales.rating

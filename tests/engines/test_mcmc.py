@@ -193,6 +193,53 @@ def test_refit_after_change_reuses_compiled_model(baseline, baseline_fit):
         assert_matches_exact(result, changed)  # the refit really used the new data
 
 
+class DictStore:
+    """A store in memory, counting what the engine asks of it."""
+
+    def __init__(self):
+        self.kept, self.gets, self.puts = {}, 0, 0
+
+    def get(self, key):
+        self.gets += 1
+        return self.kept.get(key)
+
+    def put(self, key, idata, seconds):
+        self.puts += 1
+        self.kept[key] = (idata, seconds)
+
+
+@pytest.mark.slow
+def test_a_kept_posterior_is_read_instead_of_sampled(baseline, baseline_fit, monkeypatch):
+    store = DictStore()
+    first = mcmc.fit(baseline, seed=11, pooling=False, store=store, **FAST)
+    assert (store.gets, store.puts) == (1, 1)
+    np.testing.assert_array_equal(first.weight_draws(), baseline_fit.weight_draws())
+
+    def no_sampling(*args, **kwargs):
+        raise AssertionError("compiled or sampled although the posterior was kept")
+
+    monkeypatch.setattr(mcmc, "compiled_model", no_sampling)
+    again = mcmc.fit(baseline, seed=11, pooling=False, store=store, **FAST)
+    assert (store.gets, store.puts) == (2, 1)
+    assert again.weights.mean.tolist() == first.weights.mean.tolist()
+    assert again.reliability.equals(first.reliability)
+    with pytest.raises(AssertionError, match="compiled or sampled"):  # another seed: a new fit
+        mcmc.fit(baseline, seed=12, pooling=False, store=store, **FAST)
+
+
+def test_fit_key_changes_with_everything_the_draws_depend_on(baseline):
+    settings = mcmc.settings_for(baseline, seed=11, pooling=False, **FAST)
+    key = mcmc.fit_key(baseline, settings)
+    assert mcmc.fit_key(achlab.resolve(paths.scenarios_dir() / "baseline.yaml"),
+                        settings) == key
+    distrusted = baseline.with_source("ua-gov", reliability=0.3)
+    assert mcmc.fit_key(distrusted, settings) != key
+    for name, value in (("seed", 12), ("draws", 999), ("tune", 501), ("chains", 2),
+                        ("target_accept", 0.95), ("pooling", True)):
+        assert mcmc.fit_key(baseline, {**settings, name: value}) != key, name
+    assert mcmc.fit_key(baseline, {**settings, "min_ess": 1}) == key  # a check, not the draws
+
+
 # ---------------------------------------------------------------------------- check and labels
 @pytest.mark.slow
 def test_too_few_draws_raise_readable_sampling_problem(conflicting):

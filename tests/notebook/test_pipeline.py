@@ -56,10 +56,11 @@ def _resolve(base: Path, link: str) -> Path:
 
 
 @pytest.mark.slow
-def test_run_on_two_scenarios_writes_notebooks_charts_and_index(tmp_path):
+def test_run_on_two_scenarios_writes_notebooks_charts_and_index(tmp_path, monkeypatch):
     # One test, not several sharing a fixture: under pytest-xdist a shared fixture would run
     # once per worker.
     out = tmp_path / "out"
+    monkeypatch.setenv("ACHLAB_FITS", str(tmp_path / "fits"))
     scenarios = [paths.scenarios_dir() / name for name in TWO]
     names = [load_scenario(s).name for s in scenarios]
     per, cross = pipeline.notebooks()
@@ -84,6 +85,21 @@ def test_run_on_two_scenarios_writes_notebooks_charts_and_index(tmp_path):
         chart = out / name / "charts" / "weights.png"
         assert chart.is_file() and chart.stat().st_size > 10_000, f"{chart} missing or empty"
     assert (out / "comparison" / "charts" / "comparison.png").is_file()
+
+    # One PyMC fit per scenario, made before the notebooks ran and read by notebooks 03 and 04
+    # alike (a comparison fitting with its own seed would have kept a second posterior each);
+    # and the analysts' pool of notebook 07, one per scenario.
+    from achlab.engines import mcmc
+    from achlab.notebook.fits import FitStore
+
+    store = FitStore(tmp_path / "fits")
+    kept = sorted(p.stem for p in store.folder.glob("*.pickle"))
+    assert len([k for k in kept if k.startswith("pooled-")]) == len(scenarios)
+    kept = [k for k in kept if not k.startswith("pooled-")]
+    wanted = sorted(mcmc.fit_key(c, mcmc.settings_for(c, draws=300, tune=300, chains=2,
+                                                      seed=c.seed))
+                    for c in map(load_scenario, scenarios))
+    assert kept == wanted
 
     # The index links every HTML copy, and every link and image resolves to a file.
     index = out / "index.html"
@@ -304,7 +320,7 @@ def _check_index(project: ToyProject, out: Path, capsys) -> None:
         assert number in row, f"index says {line.headline}, achlab weights says {row}"
         assert html.escape(line.headline) in text
         assert html.escape(confidence(case).line()) in text
-        assert f"Evidence cut-off: {case.cutoff}" in text
+        assert f"Latest evidence used: {case.cutoff}" in text
     assert "source app: reliability 0.2, motive 0.9" in text  # the scenario's overrides
 
 

@@ -57,6 +57,17 @@ def test_the_solution_magic_shows_its_output_only_inside_a_closed_details(shell)
     assert " open" not in shown[0].split(">", 1)[0]
 
 
+def test_a_solution_leaves_no_name_behind_for_the_students_next_cells(shell):
+    from IPython.utils.capture import capture_output
+
+    shell.run_cell("answer = 'mine'\nkept = 1")
+    with capture_output():
+        result = shell.run_cell("%%solution\nanswer = 'the reference'\nhelper = 2\ndel kept")
+    assert result.success
+    assert shell.user_ns["answer"] == "mine" and shell.user_ns["kept"] == 1
+    assert "helper" not in shell.user_ns
+
+
 def test_a_solution_that_fails_its_check_still_fails(shell):
     from IPython.utils.capture import capture_output
 

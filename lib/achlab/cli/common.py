@@ -86,9 +86,10 @@ def fit_located(case):
     """
     from achlab.engines import mcmc
     from achlab.load.yamlfile import read_yaml
+    from achlab.notebook.fits import FitStore
 
-    try:
-        return mcmc.fit(case)
+    try:  # the notebooks' kept fit when there is one: the same numbers everywhere
+        return mcmc.fit(case, store=FitStore())
     except mcmc.SamplingProblem as exc:
         where, line = "case.yaml", 1
         if case.scenario is not None and case.scenario.path:

@@ -90,8 +90,10 @@ def run(args) -> int:
     pooled = None
     if getattr(args, "pooled", False):
         from achlab.engines.consensus import pooled_weights
+        from achlab.notebook.fits import FitStore
 
-        pooled = pooled_weights(case, analysts, seed=getattr(args, "seed", None))
+        pooled = pooled_weights(case, analysts, seed=getattr(args, "seed", None),
+                                store=FitStore())
     if getattr(args, "json", False):
         out = {"case": case.id, "as_of": as_of.isoformat() if as_of else None,
                **{k: v for k, v in result.as_dict().items() if k != "case"},

@@ -16,6 +16,7 @@ change reuses the compiled model (nutpie's ``with_data``). Models are cached by 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import warnings
@@ -230,10 +231,43 @@ def compiled_model(case: Case, pooling: bool | None = None) -> CompiledAchModel:
     return _CACHE[key]
 
 
+def settings_for(case: Case, *, draws: int | None = None, tune: int | None = None,
+                 chains: int | None = None, seed: int | None = None,
+                 pooling: bool | None = None, target_accept: float | None = None,
+                 min_ess: int = MIN_ESS) -> dict:
+    """The sampler settings of a fit: the arguments given, else the scenario's, else defaults."""
+    settings = {**DEFAULTS, **case.mcmc}
+    for name, value in (("draws", draws), ("tune", tune), ("chains", chains),
+                        ("target_accept", target_accept)):
+        if value is not None:
+            settings[name] = value
+    settings["seed"] = case.seed if seed is None else seed
+    settings["min_ess"] = min_ess
+    settings["pooling"] = case.pooling if pooling is None else pooling
+    return settings
+
+
+def fit_key(case: Case, settings: dict) -> str:
+    """Hash of everything a fit's draws depend on: the model's structure and data, the settings.
+
+    Two cases with the same key give the same posterior (the sampler is seeded), so a kept
+    posterior can stand in for a new fit (see ``store`` in :func:`fit`).
+    """
+    digest = hashlib.sha256(repr(structure_key(case, settings["pooling"])).encode())
+    for name, value in sorted(data_for(case).items()):
+        array = np.ascontiguousarray(value)
+        digest.update(f"{name}{array.dtype}{array.shape}".encode())
+        digest.update(array.tobytes())
+    sampled = {k: settings[k] for k in ("draws", "tune", "chains", "seed", "target_accept",
+                                        "pooling")}
+    digest.update(repr(sorted(sampled.items())).encode())
+    return digest.hexdigest()
+
+
 def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
         chains: int | None = None, seed: int | None = None, pooling: bool | None = None,
         target_accept: float | None = None, check: bool = True,
-        min_ess: int = MIN_ESS) -> McmcResult:
+        min_ess: int = MIN_ESS, store=None) -> McmcResult:
     """Fit the PyMC model to ``case`` with nutpie and summarise it.
 
     Parameters
@@ -247,24 +281,30 @@ def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
         Pool reliabilities within source groups; default: the scenario's ``pooling``.
     check : bool
         Raise :class:`SamplingProblem` on divergences, r_hat > 1.01 or bulk ESS < ``min_ess``.
+    store : object, optional
+        Where posteriors are kept between processes: ``store.get(key)`` returns
+        ``(idata, seconds)`` or ``None``, ``store.put(key, idata, seconds)`` keeps one (``key``
+        from :func:`fit_key`). With a kept posterior nothing is compiled or sampled; the
+        numbers are those the same fit would give. The engine itself reads and writes no file.
 
     Returns
     -------
     McmcResult
     """
-    settings = {**DEFAULTS, **case.mcmc}
-    for name, value in (("draws", draws), ("tune", tune), ("chains", chains),
-                        ("target_accept", target_accept)):
-        if value is not None:
-            settings[name] = value
-    settings["seed"] = case.seed if seed is None else seed
-    settings["min_ess"] = min_ess
-    settings["pooling"] = case.pooling if pooling is None else pooling
-    model = compiled_model(case, settings["pooling"])
-    started = time.perf_counter()
-    idata = model.sample(case, settings["draws"], settings["tune"], settings["chains"],
-                         settings["seed"], settings["target_accept"])
-    seconds = time.perf_counter() - started
+    settings = settings_for(case, draws=draws, tune=tune, chains=chains, seed=seed,
+                            pooling=pooling, target_accept=target_accept, min_ess=min_ess)
+    key = fit_key(case, settings) if store is not None else None
+    kept = store.get(key) if store is not None else None
+    if kept is not None:
+        idata, seconds = kept
+    else:
+        model = compiled_model(case, settings["pooling"])
+        started = time.perf_counter()
+        idata = model.sample(case, settings["draws"], settings["tune"], settings["chains"],
+                             settings["seed"], settings["target_accept"])
+        seconds = time.perf_counter() - started
+        if store is not None:
+            store.put(key, idata, seconds)
     return summarise(case, idata, settings, seconds, check=check, min_ess=min_ess)
 
 

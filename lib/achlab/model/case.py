@@ -28,6 +28,7 @@ from achlab.model.scales import (
     INTERVAL,
     NOT_APPLICABLE,
     OBSERVED,
+    RELIABILITY_NAMES,
     Scales,
     interval_tails,
 )
@@ -103,6 +104,18 @@ class Reliability:
 
         lo, hi = beta_dist.ppf(list(interval_tails(prob)), self.alpha, self.beta)
         return (float(lo), float(hi))
+
+    def in_words(self) -> str:
+        """For a briefing: ``B, usually reliable (about 80 %)`` or ``fixed at 70 %``."""
+        from achlab.model.words import percent
+
+        if self.is_point:
+            return f"fixed at {percent(self.mean)}"
+        if self.letter:
+            name = RELIABILITY_NAMES.get(self.letter, "").lower()
+            said = f"{self.letter}, {name}" if name else self.letter
+            return f"{said} (about {percent(self.mean)})"
+        return f"uncertain, about {percent(self.mean)}"
 
     def describe(self) -> str:
         """Short text: ``B (Beta 16.0, 4.0; mean 0.80)`` or ``0.70 (fixed)``."""

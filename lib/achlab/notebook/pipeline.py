@@ -25,6 +25,7 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from achlab import paths
@@ -32,7 +33,7 @@ from achlab.engines.likelihood import RELEVANCE_NOTE
 from achlab.load.case import case_dir
 from achlab.load.scenario import load_scenario
 from achlab.model import InputError
-from achlab.outputs.tables import assumptions_markdown
+from achlab.outputs.tables import assumptions_markdown, overrides_in_words
 
 CROSS_SCENARIO = "all-scenarios"
 #: Environment of the notebook kernels during a run, beside ``ACHLAB_OUT`` (the output folder).
@@ -43,8 +44,6 @@ BOTTOM_LINES = ".achlab-bottom-lines.json"
 MANIFEST = ".achlab-manifest.json"
 #: Folder of the output folder where executed notebooks are written until they are complete.
 PARTIAL = ".partial"
-#: Seed of the cross-scenario notebooks.
-CROSS_SEED = 20241031
 
 
 @dataclass
@@ -58,6 +57,7 @@ class Task:
     assumptions: str = ""
     inputs: list[Path] = field(default_factory=list)
     digest: str = ""
+    fits: bool = False  # reads PyMC fits, which the run makes before it starts (fits.prefit)
 
 
 @dataclass
@@ -99,10 +99,19 @@ class RunReport:
         return bool(self.outcomes) and not self.ran
 
 
+def _achlab_metadata(path: Path) -> dict:
+    meta = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
+    return meta.get("achlab") or {}
+
+
 def notebook_scope(path: Path) -> str:
     """``per-scenario`` (default) or ``all-scenarios``, from the notebook's metadata."""
-    meta = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
-    return (meta.get("achlab") or {}).get("scope", "per-scenario")
+    return _achlab_metadata(path).get("scope", "per-scenario")
+
+
+def uses_fits(path: Path) -> bool:
+    """True when the notebook reads PyMC fits (metadata ``achlab.fits``): they are made first."""
+    return bool(_achlab_metadata(path).get("fits", False))
 
 
 def notebooks(folder: Path | None = None) -> tuple[list[Path], list[Path]]:
@@ -153,13 +162,15 @@ def plan(scenario_files: list[Path], out: Path, draws=None, tune=None, chains=No
             tasks.append(Task(nb, out / case.name / nb.name,
                               {"scenario": _shown(path), "seed": case.seed,
                                **_sizes(draws, tune, chains)},
-                              case.name, assumptions_markdown(case), [nb, *inputs]))
+                              case.name, assumptions_markdown(case), [nb, *inputs],
+                              fits=uses_fits(nb)))
     if names:
         for nb in cross:
             tasks.append(Task(nb, out / "comparison" / nb.name,
-                              {"scenarios": names, "seed": CROSS_SEED,
+                              {"scenarios": names, "seed": None,
                                **_sizes(draws, tune, chains)},
-                              "comparison", inputs=[nb, *dict.fromkeys(everything)]))
+                              "comparison", inputs=[nb, *dict.fromkeys(everything)],
+                              fits=uses_fits(nb)))
     return tasks, problems
 
 
@@ -269,13 +280,100 @@ def _publish(out: Path, *finals: Path) -> None:
             os.replace(staged, final)
 
 
+#: Run in a kernel before each notebook it runs after another: a clean user namespace, matplotlib
+#: and the warning filters as the kernel started, execution counts from 1.
+RESET_CODE = ("from achlab.notebook.session import start_afresh\n"
+              "start_afresh(get_ipython())\n")
+
+
+class NotebookKernel:
+    """One kernel that runs several notebooks in turn, each in a fresh namespace.
+
+    Starting a kernel and importing the scientific stack costs seconds per notebook; a run pays
+    it once per chain of notebooks instead. Before each notebook the user namespace is cleared
+    (:data:`RESET_CODE`); a kernel that died, or that cannot be reset, is replaced by a new one.
+    The clients that talk to it (papermill makes one per notebook) are closed after each.
+    """
+
+    def __init__(self, cwd: Path):
+        self.cwd = Path(cwd)
+        self.km = None
+
+    def fresh(self):
+        """The kernel manager of a live kernel with a clean namespace (started when needed)."""
+        from nbclient.util import run_sync
+
+        if self.km is not None and run_sync(self.km.is_alive)() and self._reset():
+            return self.km
+        self.shutdown()
+        self.cwd.mkdir(parents=True, exist_ok=True)
+        self.km = _tracking_manager()(kernel_name="python3")
+        run_sync(self.km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                                       cwd=str(self.cwd))
+        if not self._reset():
+            raise RuntimeError("a new notebook kernel did not answer")
+        return self.km
+
+    def _reset(self) -> bool:
+        """Run :data:`RESET_CODE`; False when the kernel does not answer or the code fails."""
+        from nbclient.util import run_sync
+
+        client = self.km.client()
+        client.start_channels()
+        try:
+            run_sync(client.wait_for_ready)(timeout=120)
+            reply = run_sync(client.execute_interactive)(RESET_CODE, silent=True,
+                                                         store_history=False, timeout=120)
+            return reply.get("content", {}).get("status") == "ok"
+        except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced
+            return False
+        finally:
+            self.close_clients()
+
+    def close_clients(self) -> None:
+        """Stop the channels of every client made for the kernel so far."""
+        while self.km is not None and self.km.clients:
+            self.km.clients.pop().stop_channels()
+
+    def shutdown(self) -> None:
+        """Stop the kernel (if one was started)."""
+        from nbclient.util import run_sync
+
+        if self.km is not None:
+            self.close_clients()
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - it is gone either way
+                pass
+            self.km = None
+
+
+@lru_cache(maxsize=1)
+def _tracking_manager():
+    """jupyter_client's kernel manager, remembering the clients it makes (to close them)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class TrackingKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.clients = []
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.clients.append(made)
+            return made
+
+    return TrackingKernelManager
+
+
 def execute(task: Task, workdir: Path, show_code: bool = False, out: Path | None = None,
-            stop: threading.Event | None = None) -> Outcome:
+            stop: threading.Event | None = None, kernel: NotebookKernel | None = None) -> Outcome:
     """Execute one task with papermill and export its HTML copy.
 
     The executed notebook and its report are written under ``out/.partial`` and moved into
     place when both are complete (``out`` defaults to the folder above the task's output); when
-    ``stop`` is set (the run was interrupted) they are not moved.
+    ``stop`` is set (the run was interrupted) they are not moved. With ``kernel`` the notebook
+    runs in that (shared) kernel after a reset; without, in a kernel of its own.
     """
     import papermill as pm
 
@@ -286,16 +384,20 @@ def execute(task: Task, workdir: Path, show_code: bool = False, out: Path | None
     task.output.parent.mkdir(parents=True, exist_ok=True)
     source = _prepared(task, workdir)
     try:
+        shared = {"km": kernel.fresh()} if kernel is not None else {}
         pm.execute_notebook(str(source), str(staged), parameters=task.parameters,
                             kernel_name="python3", progress_bar=False, log_output=False,
                             # The kernel starts in the output folder (nbclient's resources
                             # path); papermill's own cwd= would chdir this whole process, which
                             # the notebooks running in parallel threads share.
                             resources={"metadata": {"path": str(task.output.parent)}},
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **shared)
         ok, message = True, ""
     except Exception as exc:  # noqa: BLE001 - reported, and the other scenarios go on
         ok, message = False, _failure_message(task, exc)
+    finally:
+        if kernel is not None:
+            kernel.close_clients()
     if stop is not None and stop.is_set():
         staged.unlink(missing_ok=True)
         return Outcome(task, False, f"scenario {task.scenario}, notebook "
@@ -392,38 +494,6 @@ class BottomLine:
     confidence: str | None = None
 
 
-def overrides_in_words(case) -> list[str]:
-    """What a scenario changes in its case, one sentence per change."""
-    from achlab.model.words import percent
-
-    over = case.scenario.overrides if case.scenario else {}
-    said = []
-    if "as_of" in over:
-        said.append(f"evidence up to {case.as_of}")
-    if "prior" in over:
-        said.append("prior " + ", ".join(f"{case.labels[h]} {percent(p)}"
-                                         for h, p in case.prior.items()))
-    if "pooling" in over:
-        said.append("reliability pooled within source groups" if case.pooling
-                    else "reliability not pooled")
-    for sid, changes in (over.get("sources") or {}).items():
-        said.append(f"source {sid}: " + ", ".join(f"{k} {_setting(v)}"
-                                                   for k, v in changes.items()))
-    evidence = over.get("evidence") or {}
-    if evidence.get("exclude"):
-        said.append("leaves out " + ", ".join(map(str, evidence["exclude"])))
-    for eid, cells in (evidence.get("ratings") or {}).items():
-        said.append(f"rates {eid} " + ", ".join(f"{h} {r}" for h, r in cells.items()))
-    return said or ["the case as it stands (no assumption changed)"]
-
-
-def _setting(value) -> str:
-    """A scenario setting in words: a per-hypothesis mapping as ``combat 0.8, none 0.5``."""
-    if isinstance(value, dict):
-        return "(" + ", ".join(f"{k} {v}" for k, v in value.items()) + ")"
-    return str(value)
-
-
 def bottom_line(scenario_file: Path, data: Path | None = None) -> BottomLine:
     """The leading hypothesis of a scenario with its word and number (exact engine)."""
     return _bottom_line_of(load_scenario(scenario_file, data))
@@ -497,8 +567,8 @@ def _scenario_section(out: Path, line: BottomLine | None, name: str,
     if line:
         text.append(f"<p class='bottom'>{html.escape(line.headline)}</p>")
         confidence = f"; {html.escape(line.confidence)}" if line.confidence else ""
-        text.append(f"<p>Engine: {html.escape(line.method)}{confidence}. Evidence cut-off: "
-                    f"{html.escape(line.cutoff)}.</p>")
+        text.append(f"<p>Engine: {html.escape(line.method)}{confidence}. Latest evidence "
+                    f"used: {html.escape(line.cutoff)}.</p>")
         text.append("<p>Assumptions: " + html.escape("; ".join(line.differences)) + ".</p>")
     text.append("<table>")
     for o in outcomes:
@@ -568,6 +638,13 @@ def write_index(report: RunReport, lines: dict[str, BottomLine] | None = None) -
 
 
 # ---------------------------------------------------------------------------- running
+def fit_store_root() -> Path:
+    """Folder of the kept PyMC fits (:class:`achlab.notebook.fits.FitStore`), for the kernels."""
+    from achlab.notebook.fits import store_root
+
+    return store_root()
+
+
 class _Environment:
     """Set environment variables for the kernels (they inherit them); restore them after."""
 
@@ -603,26 +680,83 @@ def _settings(task: Task, show_code: bool) -> dict:
             "show_code": show_code}
 
 
+def chains(tasks: list[Task], jobs: int) -> list[list[Task]]:
+    """The tasks in chains, each run in turn in one kernel: one chain per scenario.
+
+    Within a scenario the notebooks keep their order, except that those reading PyMC fits come
+    last (the fits are made meanwhile). When there are fewer scenarios than ``jobs``, each
+    scenario's notebooks are dealt into several chains so that every job has work.
+    """
+    groups: dict[str, list[Task]] = {}
+    for task in tasks:
+        groups.setdefault(task.scenario, []).append(task)
+    split = max(1, -(-max(1, jobs) // max(1, len(groups))))
+    out = []
+    for group in groups.values():
+        group = sorted(group, key=lambda t: t.fits)
+        n = min(split, len(group))
+        out += [group[k::n] for k in range(n)]
+    return out
+
+
 def _execute_all(tasks: list[Task], out: Path, jobs: int, show_code: bool, manifest: Manifest,
-                 bar, stop: threading.Event) -> list[Outcome]:
-    """Run the tasks (``jobs`` at a time), recording each success in the manifest."""
+                 bar, stop: threading.Event, fitted: threading.Event) -> list[Outcome]:
+    """Run the tasks in :func:`chains` (``jobs`` at a time), recording each success.
+
+    Tasks that read PyMC fits start after ``fitted`` is set.
+    """
     with tempfile.TemporaryDirectory(prefix="achlab-run-") as tmp:
-        def one(task):
-            outcome = execute(task, Path(tmp), show_code, out, stop)
+        def one(task, kernel):
+            while task.fits and not fitted.wait(0.2) and not stop.is_set():
+                pass
+            outcome = execute(task, Path(tmp), show_code, out, stop, kernel)
             if outcome.ok:
                 manifest.record(_key(out, task.output), task.digest)
             bar.set_postfix_str(f"{task.scenario}/{task.notebook.stem}")
             bar.update()
             return outcome
 
+        def chain(tasks):
+            kernel = NotebookKernel(tasks[0].output.parent)
+            try:
+                return [one(task, kernel) for task in tasks if not stop.is_set()]
+            finally:
+                kernel.shutdown()
+
         pool = ThreadPoolExecutor(max_workers=max(1, jobs))
         try:
-            return list(pool.map(one, tasks))
+            return [o for done in pool.map(chain, chains(tasks, jobs)) for o in done]
         except KeyboardInterrupt:
             stop.set()
             raise
         finally:
             pool.shutdown(wait=not stop.is_set(), cancel_futures=True)
+
+
+def _start_fits(todo: list[Task], scenario_files: list[Path], data: Path | None, sizes: dict,
+                stop: threading.Event) -> threading.Event:
+    """Fit every scenario in a thread of this process when a task to run reads fits.
+
+    The model compiles once here rather than in each notebook's kernel (:mod:`fits`). The event
+    returned is set when the fits are kept (at once when no task reads them).
+    """
+    fitted = threading.Event()
+    if not any(t.fits for t in todo):
+        fitted.set()
+        return fitted
+
+    def work():
+        from achlab.notebook.fits import prefit
+
+        try:
+            prefit([load_scenario(p, data) for p in scenario_files], stop=stop, **sizes)
+        except Exception:  # noqa: BLE001 - each notebook then fits, and reports, on its own
+            pass
+        finally:
+            fitted.set()
+
+    threading.Thread(target=work, name="achlab-fits", daemon=True).start()
+    return fitted
 
 
 def _split(tasks: list[Task], out: Path, manifest: Manifest, force: bool, show_code: bool,
@@ -679,14 +813,18 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     # The kernels inherit this process's environment: the output and data folders, and
     # matplotlib's inline backend, so that every figure a notebook draws reaches its outputs and
     # its HTML report (a headless MPLBACKEND=Agg in the calling shell would leave them empty).
-    env = {**KERNEL_ENV, "ACHLAB_OUT": str(out), "ACHLAB_DATA": str(data) if data else None}
+    env = {**KERNEL_ENV, "ACHLAB_OUT": str(out), "ACHLAB_DATA": str(data) if data else None,
+           "ACHLAB_FITS": str(fit_store_root())}
     try:
         with _Environment(env), tqdm(total=len(todo), desc="notebooks", unit="nb",
                                      disable=not progress or not todo, file=stream) as bar:
+            fitted = _start_fits(todo, scenario_files, data, _sizes(draws, tune, chains), stop)
             per = [t for t in todo if t.scenario != "comparison"]
             cross = [t for t in todo if t.scenario == "comparison"]
-            report.outcomes += _execute_all(per, out, jobs, show_code, manifest, bar, stop)
-            report.outcomes += _execute_all(cross, out, 1, show_code, manifest, bar, stop)
+            report.outcomes += _execute_all(per, out, jobs, show_code, manifest, bar, stop,
+                                            fitted)
+            report.outcomes += _execute_all(cross, out, 1, show_code, manifest, bar, stop,
+                                            fitted)
         if course:
             missing = course_missing()
             if missing:
@@ -759,7 +897,7 @@ def run_course(target: Path | None = None, jobs: int = 2, force: bool = False,
     written, failed = [], []
     with _Environment({"ACHLAB_DATA": None, "ACHLAB_OUT": str(target / "files"),
                        **KERNEL_ENV}), tempfile.TemporaryDirectory(prefix="achlab-course-") as tmp:
-        def one(nb: Path) -> list[Path]:
+        def one(nb: Path, kernel: NotebookKernel) -> list[Path]:
             editions = [target / edition / f"{nb.stem}.html"
                         for edition in ("student", "instructor")]
             digest = inputs_digest([nb, *project_data], {"course": 1}, library)
@@ -767,7 +905,7 @@ def run_course(target: Path | None = None, jobs: int = 2, force: bool = False,
             if not force and manifest.current(key, digest, *editions):
                 return editions
             try:
-                made = write_editions(nb, target, Path(tmp))
+                made = write_editions(nb, target, Path(tmp), kernel)
             except Exception as exc:  # noqa: BLE001 - named below, the others still run
                 reason = f"{getattr(exc, 'ename', type(exc).__name__)}: " \
                          f"{getattr(exc, 'evalue', exc)}"
@@ -776,8 +914,17 @@ def run_course(target: Path | None = None, jobs: int = 2, force: bool = False,
             manifest.record(key, digest)
             return made
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for made in pool.map(one, course_notebooks()):
+        def chain(nbs: list[Path]) -> list[Path]:
+            kernel = NotebookKernel(Path(tmp))  # one kernel runs a chain in turn
+            try:
+                return [path for nb in nbs for path in one(nb, kernel)]
+            finally:
+                kernel.shutdown()
+
+        every = course_notebooks()
+        jobs = max(1, jobs)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for made in pool.map(chain, [every[k::jobs] for k in range(jobs)]):
                 written += made
     if failed:
         raise RuntimeError("course notebooks failed: " + "; ".join(failed))

@@ -34,6 +34,44 @@ def setup() -> None:
     warnings.filterwarnings("ignore", category=FutureWarning)
 
 
+_KERNEL_START: dict = {}
+
+
+def start_afresh(shell) -> None:
+    """Put a kernel back as it started, before the next notebook of a run uses it.
+
+    ``achlab run`` runs one scenario's notebooks in turn in one kernel (the imports are paid
+    once). Between them the user namespace is cleared (IPython's ``%reset -f``) but for the
+    module names the kernel began with (``__spec__`` and the like, which multiprocessing reads);
+    figures are closed; matplotlib's settings, the warning filters and the working folder are
+    those the kernel had at the first call; execution counts start again from 1.
+
+    Parameters
+    ----------
+    shell : IPython.core.interactiveshell.InteractiveShell
+        ``get_ipython()`` of the kernel.
+    """
+    import os
+
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    if not _KERNEL_START:
+        _KERNEL_START.update(rc=dict(mpl.rcParams), filters=list(warnings.filters),
+                             cwd=os.getcwd(),
+                             names={k: v for k, v in shell.user_ns.items()
+                                    if k.startswith("__") and k.endswith("__")})
+    shell.run_line_magic("reset", "-f")
+    shell.user_ns.update(_KERNEL_START["names"])
+    plt.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mpl.rcParams.update(_KERNEL_START["rc"])
+    warnings.filters[:] = _KERNEL_START["filters"]
+    os.chdir(_KERNEL_START["cwd"])
+    shell.execution_count = 1
+
+
 def scenario_path(scenario: str | Path) -> Path:
     """A scenario given as a path (absolute, or relative to the project root) or a bare name."""
     p = Path(scenario)

@@ -469,13 +469,13 @@ def _swing_lines(b: _Briefing, top: int = 3) -> list[str]:
 
 
 def _assumption_lines(case: Case) -> list[str]:
-    from achlab.outputs.tables import assumptions_frame
+    """What the scenario sets, in a briefing's words (the sampler's seed is no assumption)."""
+    from achlab.outputs.tables import overrides_in_words
 
-    lines = []
-    for name, row in assumptions_frame(case).iterrows():
-        if str(row["set by"]).startswith("scenario"):
-            lines.append(f"{name}: {row['value']}")
-    return lines
+    over = case.scenario.overrides if case.scenario else {}
+    if not any(k in over for k in ("as_of", "prior", "pooling", "sources", "evidence")):
+        return []
+    return [line[:1].upper() + line[1:] for line in overrides_in_words(case)]
 
 
 def _talking_points(b: _Briefing) -> list[str]:
@@ -490,7 +490,8 @@ def _talking_points(b: _Briefing) -> list[str]:
     changed = _assumption_lines(case) or ["none beyond the case's own"]
     points += ["Assumptions this scenario sets:", *(f"  {t}" for t in changed)]
     flips = b.change_our_mind[:4] or ["no single source or item flips the lead; the widest "
-                                      "swings (point model):", *_swing_lines(b, 2)]
+                                      "swings (every other source at its average "
+                                      "reliability):", *_swing_lines(b, 2)]
     points += ["What would change our mind:", *(f"  {t}" for t in flips)]
     return points
 
@@ -568,12 +569,13 @@ def _change_our_mind_slides(prs, b: _Briefing) -> None:
                             f"sensitivity-{case.name}"))
     _footer_note(slide, case, [
         "Each bar: the lead's weight as one source's reliability or motive swings, or as the "
-        "reports of one event or source group count as one (point model).",
+        "reports of one event or source group count as one (every other source at its average "
+        "reliability).",
         *b.talking_points])
     flips = b.change_our_mind or ["No single source's reliability or motive anywhere in [0, 1], "
                                   "and no single item left out, changes the leading hypothesis."]
     paragraphs = [bullet(t) for t in flips]
-    paragraphs += [bullet("The widest swings (point model):"),
+    paragraphs += [bullet("The widest swings (every other source at its average reliability):"),
                    *(bullet(t, 1) for t in _swing_lines(b))]
     _text_slides(prs, b, "What would change our mind: flip points and linchpins", paragraphs,
                  "Flip points: where one source's value changes the lead; linchpins: items "
@@ -584,7 +586,7 @@ def _source_paragraphs(b: _Briefing) -> list[str]:
     lead = b.lead
     paragraphs = [bullet(f"Source material: {lead.source_note or lead.title}")]
     for s in lead.sources:
-        paragraphs.append(bullet(f"{s.name}: reliability {s.reliability.describe()}, "
+        paragraphs.append(bullet(f"{s.name}: reliability {s.reliability.in_words()}, "
                                  f"motive {motive_text(s)}"))
     return paragraphs
 

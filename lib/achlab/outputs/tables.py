@@ -196,3 +196,33 @@ def heuer_frame(case: Case, scores: HeuerScores) -> pd.DataFrame:
         "weighted inconsistency": [f"{scores.weighted_inconsistency[h]:.2f}"
                                    for h in case.hypothesis_ids],
     }, index=pd.Index([case.labels[h] for h in case.hypothesis_ids], name="hypothesis"))
+
+
+def overrides_in_words(case) -> list[str]:
+    """What a scenario changes in its case, one sentence per change."""
+    over = case.scenario.overrides if case.scenario else {}
+    said = []
+    if "as_of" in over:
+        said.append(f"as of {case.as_of} (nothing reported later is used)")
+    if "prior" in over:
+        said.append("prior " + ", ".join(f"{case.labels[h]} {percent(p)}"
+                                         for h, p in case.prior.items()))
+    if "pooling" in over:
+        said.append("reliability pooled within source groups" if case.pooling
+                    else "reliability not pooled")
+    for sid, changes in (over.get("sources") or {}).items():
+        said.append(f"source {sid}: " + ", ".join(f"{k} {_setting(v)}"
+                                                   for k, v in changes.items()))
+    evidence = over.get("evidence") or {}
+    if evidence.get("exclude"):
+        said.append("leaves out " + ", ".join(map(str, evidence["exclude"])))
+    for eid, cells in (evidence.get("ratings") or {}).items():
+        said.append(f"rates {eid} " + ", ".join(f"{h} {r}" for h, r in cells.items()))
+    return said or ["the case as it stands (no assumption changed)"]
+
+
+def _setting(value) -> str:
+    """A scenario setting in words: a per-hypothesis mapping as ``combat 0.8, none 0.5``."""
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k} {v}" for k, v in value.items()) + ")"
+    return str(value)

@@ -69,6 +69,8 @@ def solution_magic(line: str, cell: str) -> None:
 
     A failing solution raises its own exception, shown as one line that names it: neither the
     inner run nor the outer cell prints a traceback, whose frames would quote the solution.
+    The names a solution sets are undone after it runs (new ones removed, rebound ones given
+    their values back), so the student's next cells see only what the student wrote.
     """
     from IPython import get_ipython
     from IPython.display import HTML, display
@@ -76,12 +78,14 @@ def solution_magic(line: str, cell: str) -> None:
 
     shell = get_ipython()
     saved = shell._showtraceback
+    names = dict(shell.user_ns)
     shell._showtraceback = lambda *args, **kwargs: None  # the inner run prints no traceback
     try:
         with capture_output(stdout=True, stderr=False, display=True) as captured:
             result = shell.run_cell(cell, store_history=False)
     finally:
         shell._showtraceback = saved
+        _restore_names(shell.user_ns, names)
     display(HTML(folded_html(captured.stdout, [o.data for o in captured.outputs])))
     failure = result.error_before_exec or result.error_in_exec
     if failure is not None:
@@ -92,6 +96,15 @@ def solution_magic(line: str, cell: str) -> None:
         except AttributeError:  # pragma: no cover - an exception type without attributes
             pass
         raise failure.with_traceback(None)
+
+
+def _restore_names(namespace: dict, before: dict) -> None:
+    """Make ``namespace`` bind exactly what ``before`` bound (object mutations are not undone)."""
+    for name in [n for n in namespace if n not in before]:
+        del namespace[name]
+    for name, value in before.items():
+        if namespace.get(name, _restore_names) is not value:
+            namespace[name] = value
 
 
 def register_magic() -> None:
@@ -166,8 +179,11 @@ def _mathjax_url(target: Path, edition_folder: Path) -> str | None:
     return None
 
 
-def write_editions(notebook: Path, target: Path, workdir: Path) -> list[Path]:
+def write_editions(notebook: Path, target: Path, workdir: Path, kernel=None) -> list[Path]:
     """Execute a course notebook and write ``target/{student,instructor}/<name>.html``.
+
+    ``kernel`` (a :class:`achlab.notebook.pipeline.NotebookKernel`) runs it in a shared kernel
+    after a reset; without, it runs in a kernel of its own.
 
     Raises
     ------
@@ -178,10 +194,15 @@ def write_editions(notebook: Path, target: Path, workdir: Path) -> list[Path]:
     import papermill as pm
 
     executed = workdir / notebook.name
-    pm.execute_notebook(str(notebook), str(executed), kernel_name="python3",
-                        progress_bar=False, log_output=False,
-                        resources={"metadata": {"path": str(workdir)}},
-                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    try:
+        shared = {"km": kernel.fresh()} if kernel is not None else {}
+        pm.execute_notebook(str(notebook), str(executed), kernel_name="python3",
+                            progress_bar=False, log_output=False,
+                            resources={"metadata": {"path": str(workdir)}},
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **shared)
+    finally:
+        if kernel is not None:
+            kernel.close_clients()
     nb = nbformat.read(executed, as_version=4)
     written = []
     for edition, make in (("student", student_edition), ("instructor", instructor_edition)):

@@ -18,6 +18,8 @@ likelihoods (``NA`` where the ``NA`` votes outnumber the rated ones, as in the c
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -85,7 +87,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, tune: int = 1000,
                    chains: int = 2, seed: int | None = None, sampler: str = "pymc",
                    target_accept: float = 0.9,
-                   rounding_sd: float = ROUNDING_SD) -> PooledResult:
+                   rounding_sd: float = ROUNDING_SD, store=None) -> PooledResult:
     """Pool the analysts' ratings in PyMC and compute the weights from the pooled likelihoods.
 
     Parameters
@@ -109,6 +111,11 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
         (``0``) the posterior is improper whenever an analyst never disagrees with anyone on a
         cell: ``sigma_j`` can then shrink to zero with the shared values sitting on that
         analyst's readings, and the sampler gets stuck.
+    store : object, optional
+        Where posteriors are kept between processes, as in :func:`achlab.engines.mcmc.fit`:
+        ``get(key)`` gives ``(idata, seconds)`` or ``None``, ``put(key, idata, seconds)``. The key
+        hashes the readings, the cells, the analysts and the sampler settings, so a scenario
+        whose votes are unchanged reads the kept posterior instead of sampling again.
 
     Returns
     -------
@@ -119,7 +126,6 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     ValueError
         For bad ratings, a bad number of chains, or when no cell has a rated vote.
     """
-    import logging
     import os
 
     from achlab import paths
@@ -151,27 +157,18 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
                 readings.append(float(_logit(scale[r])))
     labels = [f"{c.evidence_id}/{c.hypothesis_id}" for c in cells]
     coords = {"cell": labels, "analyst": names, "vote": np.arange(len(readings))}
-    with pm.Model(coords=coords) as model:
-        sigma = pm.HalfNormal("sigma", sigma=1.0, dims="analyst")
-        shared = pm.Normal("shared", mu=np.array(centre), sigma=1.5, dims="cell")
-        noise = pm.math.sqrt(sigma[np.array(analyst_idx)] ** 2 + float(rounding_sd) ** 2)
-        pm.Normal("reading", mu=shared[np.array(cell_idx)], sigma=noise,
-                  observed=np.array(readings), dims="vote")
-        pm.Deterministic("pooled", pm.math.invlogit(shared), dims="cell")
     seed = case.seed if seed is None else int(seed)
-    quiet = logging.getLogger("pymc")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
-        with model:
-            # forkserver: no fork() of a multi-threaded process (numba and BLAS threads).
-            extra = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
-            idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=2, random_seed=seed,
-                              nuts_sampler=sampler, progressbar=False,
-                              target_accept=target_accept, compute_convergence_checks=False,
-                              **extra)
-    finally:
-        quiet.setLevel(level)
+    settings = {"draws": draws, "tune": tune, "chains": chains, "seed": seed,
+                "sampler": sampler, "target_accept": target_accept, "rounding_sd": rounding_sd}
+    key = _pooled_key(labels, names, cell_idx, analyst_idx, readings, centre, settings)
+    kept = store.get(key) if store is not None else None
+    if kept is not None:
+        idata = kept[0]
+    else:
+        started = time.perf_counter()
+        idata = _sample_pooled(pm, coords, centre, cell_idx, analyst_idx, readings, settings)
+        if store is not None:
+            store.put(key, idata, time.perf_counter() - started)
     pooled = idata.posterior["pooled"].values.reshape(-1, len(cells))
     lo_q, hi_q = interval_tails()
     lows, highs = np.quantile(pooled, lo_q, axis=0), np.quantile(pooled, hi_q, axis=0)
@@ -193,8 +190,45 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     sd = idata.posterior["sigma"].values.reshape(-1, len(names)).mean(axis=0)
     summary = az.summary(idata, var_names=["shared"], round_to="none")
     divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
-    settings = {"draws": draws, "tune": tune, "chains": chains, "seed": seed,
-                "sampler": sampler, "target_accept": target_accept, "rounding_sd": rounding_sd}
     return PooledResult(pooled_case, likelihood, interval, weights,
                         {a: float(s) for a, s in zip(names, sd, strict=True)}, idata,
                         divergences, float(summary["r_hat"].max()), settings)
+
+
+def _pooled_key(labels, names, cell_idx, analyst_idx, readings, centre, settings) -> str:
+    """Hash of everything the pooled draws depend on (see ``store`` in :func:`pooled_weights`)."""
+    digest = hashlib.sha256(b"pooled analysts 1")
+    for part in (labels, names, cell_idx, analyst_idx, sorted(settings.items())):
+        digest.update(repr(part).encode())
+    for values in (readings, centre):
+        digest.update(np.asarray(values, dtype=float).tobytes())
+    return "pooled-" + digest.hexdigest()
+
+
+def _sample_pooled(pm, coords, centre, cell_idx, analyst_idx, readings, settings):
+    """Build the pooling model and sample it (PyMC's progress logging silenced)."""
+    import logging
+
+    with pm.Model(coords=coords) as model:
+        sigma = pm.HalfNormal("sigma", sigma=1.0, dims="analyst")
+        shared = pm.Normal("shared", mu=np.array(centre), sigma=1.5, dims="cell")
+        noise = pm.math.sqrt(sigma[np.array(analyst_idx)] ** 2
+                             + float(settings["rounding_sd"]) ** 2)
+        pm.Normal("reading", mu=shared[np.array(cell_idx)], sigma=noise,
+                  observed=np.array(readings), dims="vote")
+        pm.Deterministic("pooled", pm.math.invlogit(shared), dims="cell")
+    quiet = logging.getLogger("pymc")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with model:
+            # forkserver: no fork() of a multi-threaded process (numba and BLAS threads).
+            sampler = settings["sampler"]
+            extra = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
+            return pm.sample(draws=settings["draws"], tune=settings["tune"],
+                             chains=settings["chains"], cores=2, random_seed=settings["seed"],
+                             nuts_sampler=sampler, progressbar=False,
+                             target_accept=settings["target_accept"],
+                             compute_convergence_checks=False, **extra)
+    finally:
+        quiet.setLevel(level)

@@ -1,0 +1,145 @@
+"""PyMC fits made once and shared by every notebook and process that asks for the same one.
+
+Compiling the PyMC model (nutpie's numba step) takes far longer than sampling it, and numba cannot
+keep that compile on disk. So ``achlab run`` fits every scenario in its own process first, one
+compile per model structure, and keeps each posterior in ``.cache/fits/``; notebooks 03 and 04
+call :func:`fit`, which reads the kept posterior instead of compiling again in every kernel. The
+numbers are the same: a posterior is kept under a hash of everything its draws depend on (the
+model's structure and data, the sampler sizes and seed: :func:`achlab.engines.mcmc.fit_key`), in a
+folder named after the library and the sampler's versions, so a change to any of them is a new
+fit. Older folders are removed when a new one is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from achlab import paths
+
+#: Packages whose version changes what a fit draws, or how its posterior is stored.
+SAMPLER_PACKAGES = ("pymc", "pytensor", "nutpie", "numba", "numpy", "xarray", "arviz-base")
+
+
+@lru_cache(maxsize=1)
+def _generation() -> str:
+    """Hash of the library's own files and the sampler packages' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from achlab.notebook.pipeline import library_fingerprint
+
+    digest = hashlib.sha256(library_fingerprint().encode())
+    for name in SAMPLER_PACKAGES:
+        try:
+            digest.update(f"{name} {version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name} -".encode())
+    return digest.hexdigest()[:20]
+
+
+def store_root() -> Path:
+    """``$ACHLAB_FITS`` (``achlab run`` sets it for its kernels), else ``.cache/fits``."""
+    env = os.environ.get("ACHLAB_FITS")
+    return Path(env).resolve() if env else paths.cache_dir() / "fits"
+
+
+class FitStore:
+    """Posteriors kept on disk, one file per fit key (see :func:`achlab.engines.mcmc.fit`).
+
+    Parameters
+    ----------
+    folder : Path, optional
+        Default :func:`store_root`. Each library generation gets a subfolder.
+    """
+
+    def __init__(self, folder: Path | None = None):
+        self.root = Path(folder) if folder is not None else store_root()
+        self.folder = self.root / _generation()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.pickle"
+
+    def get(self, key: str):
+        """``(idata, sampling seconds)`` kept under ``key``, or ``None``."""
+        try:
+            with self._path(key).open("rb") as handle:
+                kept = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return None
+        return (kept["idata"], kept["seconds"]) if isinstance(kept, dict) else None
+
+    def put(self, key: str, idata, seconds: float) -> Path | None:
+        """Keep a posterior (atomically); ``None`` when the cache folder cannot be written."""
+        try:
+            self._prune()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", dir=self.folder)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"idata": idata, "seconds": float(seconds)}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._path(key))
+        except OSError:
+            return None
+        return self._path(key)
+
+    def __contains__(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def _prune(self) -> None:
+        """Remove the folders of other library generations (their fits are never read again)."""
+        if not self.root.is_dir():
+            return
+        for old in self.root.iterdir():
+            if old.is_dir() and old != self.folder:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def fit(case, **settings):
+    """:func:`achlab.engines.mcmc.fit` through the project's :class:`FitStore`.
+
+    Takes the same arguments. The first call for a given case, sizes and seed samples (and keeps
+    the posterior); every later one, in any process, reads it.
+    """
+    from achlab.engines import mcmc
+
+    return mcmc.fit(case, store=FitStore(), **settings)
+
+
+def pooled(case, analysts, **settings):
+    """:func:`achlab.engines.consensus.pooled_weights` through the project's :class:`FitStore`.
+
+    A scenario whose analysts' votes, sizes and seed are those of a kept pool reads it.
+    """
+    from achlab.engines.consensus import pooled_weights
+
+    return pooled_weights(case, analysts, store=FitStore(), **settings)
+
+
+def prefit(cases, *, draws=None, tune=None, chains=None, stop=None) -> list[str]:
+    """Fit, in this process, each case whose posterior is not kept yet; the names fitted.
+
+    What notebooks 03 and 04 ask for: the case's own seed, ``check=False``. The model compiles
+    once per structure here, instead of once in every notebook's kernel. A case whose fit fails
+    is passed over: its notebook fits it again and reports the failure where it belongs.
+    ``stop`` (a ``threading.Event``) ends the loop early when set.
+    """
+    from achlab.engines import mcmc
+
+    store, fitted = FitStore(), []
+    for case in cases:
+        if stop is not None and stop.is_set():
+            break
+        settings = mcmc.settings_for(case, draws=draws, tune=tune, chains=chains)
+        if mcmc.fit_key(case, settings) in store:
+            continue
+        try:
+            mcmc.fit(case, draws=draws, tune=tune, chains=chains, check=False, store=store)
+        except Exception:  # noqa: BLE001 - the notebook reports it, with its scenario and cell
+            continue
+        fitted.append(case.name)
+    return fitted
