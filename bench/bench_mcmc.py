@@ -8,7 +8,8 @@ Measured, on the bundled case under ``scenarios/baseline.yaml`` (4 chains x 1000
 
 1. cold fit: compile + sample, in a fresh process whose PyTensor compile cache
    (``base_compiledir``) is an empty temporary folder; and the same with the project's own
-   (warm) cache folder;
+   (warm) cache folder; and, in a fresh process, the fit as the notebooks ask for it
+   (``achlab.notebook.fit``) once its posterior is kept (what ``achlab run`` makes first);
 2. warm fit: a second ``fit`` in the same process (the compiled model is reused);
 3. refit after a change: ``case.with_source("ua-gov", reliability=0.3)`` (new data, same model);
 4. ESS per second of the marginalised model against a naive model that samples the hypothesis as
@@ -17,7 +18,8 @@ Measured, on the bundled case under ``scenarios/baseline.yaml`` (4 chains x 1000
    models over sampling seconds (tuning + draws);
 5. the same timings and ESS ratio for synthetic cases of 200 and 2,000 items.
 
-Targets: refit < 1 s, warm fit < 3 s, cold fit < 20 s, marginalised ESS/s >= 10 x naive.
+Targets: fresh process with warm caches < 3 s end to end, refit < 0.5 s, warm fit < 3 s, cold
+fit < 20 s, marginalised ESS/s >= 10 x naive.
 
 ``PYTENSOR_FLAGS`` is set only in the environment of the subprocesses (before they import
 PyMC); this process uses the project's default compile cache.
@@ -48,9 +50,10 @@ SEED_SYNTH = 20241031  # seed of the synthetic cases (ratings, sources, credibil
 SIZES = {"draws": 1000, "tune": 1000, "chains": 4}
 NAIVE_CAP_2000 = 300  # draws and tuning steps of the naive model on the 2,000-item case
 
-TARGET_REFIT_S = 1.0
+TARGET_REFIT_S = 0.5
 TARGET_WARM_S = 3.0
 TARGET_COLD_S = 20.0
+TARGET_FRESH_S = 3.0  # fresh process, warm caches, end to end
 TARGET_ESS_RATIO = 10.0
 
 
@@ -158,27 +161,42 @@ def timed_fit(case, **kwargs):
 
 
 # ---------------------------------------------------------------------------- cold subprocess
-def child_cold() -> None:
-    """In a fresh process: import, then one fit of the baseline case (compile + sample)."""
+def child_cold(store: str | None = None) -> None:
+    """In a fresh process: import, then one fit of the baseline case (compile + sample).
+
+    With ``store`` (a folder) the fit goes through the notebooks' ``achlab.notebook.fit`` with
+    its kept posteriors in that folder.
+    """
     started = time.perf_counter()
     quiet()
     from achlab.engines import mcmc
 
     imported = time.perf_counter() - started
     case = baseline_case()
-    result, seconds = timed_fit(case)
-    model = mcmc.compiled_model(case, pooling=False)
-    print(json.dumps({"import": imported, "fit": seconds, "compile": model.compile_seconds,
+    if store:
+        from achlab.notebook.fits import FitStore
+
+        begun = time.perf_counter()
+        result = mcmc.fit(case, seed=SEED_FIT, pooling=False, check=False,
+                          store=FitStore(Path(store)), **SIZES)
+        seconds = time.perf_counter() - begun
+    else:
+        result, seconds = timed_fit(case)
+    model = mcmc._CACHE.get(mcmc.structure_key(case, False))
+    print(json.dumps({"import": imported, "fit": seconds,
+                      "compile": model.compile_seconds if model else 0.0,
                       "sampling": result.sampling_seconds, "divergences": result.divergences,
+                      "end_to_end": time.perf_counter() - started,
                       "flags": os.environ.get("PYTENSOR_FLAGS", "")}))
 
 
-def run_cold(compiledir: Path) -> dict:
+def run_cold(compiledir: Path, store: Path | None = None) -> dict:
     """Run :func:`child_cold` in a subprocess whose compile cache is ``compiledir``."""
     env = {**os.environ, "PYTENSOR_FLAGS": f"base_compiledir={compiledir}"}
+    extra = ["--store", str(store)] if store else []
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--child", "cold"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run([sys.executable, __file__, "--child", "cold", *extra], env=env,
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -233,11 +251,19 @@ def part_cold() -> None:
         run_cold(project_cache)  # fill the project cache once, so the next run is warm
         primed = " (cache primed by one earlier run)"
     warm = run_cold(project_cache)
-    row(f"cold process, warm compile cache: fit(){primed}", f"{warm['fit']:.2f} s",
-        f"< {TARGET_COLD_S:g} s", verdict(warm["fit"] < TARGET_COLD_S))
-    row("  of which compile", f"{warm['compile']:.2f} s")
+    row(f"fresh process, warm compile cache: fit(){primed}", f"{warm['fit']:.2f} s",
+        f"< {TARGET_FRESH_S:g} s", verdict(warm["fit"] < TARGET_FRESH_S))
+    row("  of which compile (numba: not kept on disk)", f"{warm['compile']:.2f} s")
     row("  whole process", f"{warm['process']:.2f} s")
     row("  cache folder", f"{paths.display_path(project_cache)}")
+    with tempfile.TemporaryDirectory(prefix="achlab-fits-") as kept:
+        made = run_cold(project_cache, Path(kept))  # fits and keeps the posterior
+        read = run_cold(project_cache, Path(kept))
+    row("fresh process, kept posterior: notebook.fit() (what run gives 03/04)",
+        f"{read['fit']:.2f} s", f"< {TARGET_FRESH_S:g} s", verdict(read["fit"] < TARGET_FRESH_S))
+    row("  same, import + load scenario + fit", f"{read['end_to_end']:.2f} s")
+    row("  ratio to fitting in that process (compile + sample)",
+        f"{made['fit'] / read['fit']:.0f} x")
 
 
 def part_case(name: str, case, naive_draws: int | None = None) -> None:
@@ -286,11 +312,12 @@ def part_case(name: str, case, naive_draws: int | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", choices=["cold"], help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--skip", nargs="*", default=[],
                         choices=["cold", "baseline", "200", "2000"], help="parts to skip")
     args = parser.parse_args(argv)
     if args.child == "cold":
-        child_cold()
+        child_cold(args.store)
         return 0
 
     print("achlab PyMC engine benchmark")

@@ -634,3 +634,28 @@ def test_with_prior_checks_and_applies():
         case.with_prior({"disease": 0.5, "healthy": 0.6})
     with pytest.raises(ValueError):
         case.with_prior({"disease": 1.0})
+
+
+SWEEP_IN_A_NEW_PROCESS = """
+import numpy as np
+from achlab import paths
+from achlab.engines.exact import sweep_weights
+from achlab.engines.sweep_kernel import kernel
+from achlab.load.scenario import load_scenario
+case = load_scenario(paths.scenarios_dir() / "baseline.yaml")
+sweep_weights(case, np.full((2, len(case.sources)), 0.5))
+print(sum(kernel.stats.cache_hits.values()), sum(kernel.stats.cache_misses.values()))
+"""
+
+
+@pytest.mark.slow
+def test_a_new_process_loads_the_sweep_kernel_from_numbas_disk_cache():
+    # A kernel that closes over other compiled functions cannot be cached: every process would
+    # compile it again (seconds) and add one more file to the cache.
+    import subprocess
+    import sys
+
+    runs = [subprocess.run([sys.executable, "-c", SWEEP_IN_A_NEW_PROCESS], capture_output=True,
+                           text=True, timeout=300, check=True) for _ in range(2)]
+    hits, misses = map(int, runs[1].stdout.split())
+    assert (hits, misses) == (1, 0), runs[1].stdout

@@ -193,6 +193,25 @@ def test_refit_after_change_reuses_compiled_model(baseline, baseline_fit):
         assert_matches_exact(result, changed)  # the refit really used the new data
 
 
+@pytest.mark.slow
+def test_weights_and_reliabilities_from_the_draws_equal_the_models_deterministics(baseline,
+                                                                                  baseline_fit):
+    # Only rho_free is sampled and stored; reliability and weights are computed afterwards with
+    # the exact engine's likelihood and must equal the PyMC model's own Deterministics.
+    import pytensor
+
+    model = mcmc.build_model(baseline, pooling=False)
+    deterministics = pytensor.function([model["rho_free"]],
+                                       [model["reliability"], model["weights"]])
+    free = baseline_fit.idata.posterior["rho_free"].values.reshape(-1, len(baseline.sources))
+    stored_rho = baseline_fit.idata.posterior["reliability"].values.reshape(free.shape)
+    stored_w = baseline_fit.weight_draws()
+    for n in np.linspace(0, len(free) - 1, 25).astype(int):
+        rho, weights = deterministics(free[n])
+        np.testing.assert_allclose(stored_rho[n], rho, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(stored_w[n], weights, rtol=1e-9, atol=1e-12)
+
+
 class DictStore:
     """A store in memory, counting what the engine asks of it."""
 

@@ -28,8 +28,6 @@ import numpy as np
 
 from achlab.engines.likelihood import (
     EvidenceImpossibleError,
-    compiled_log_event_mixture,
-    compiled_report_probability,
     jacobi_rule,
     log_event_probability,
     logsumexp,
@@ -481,93 +479,12 @@ def _sweep_numpy(arr: CaseArrays, rho: np.ndarray, motive: np.ndarray) -> np.nda
     return arr.log_prior + logf.sum(axis=1)
 
 
-#: The compiled report likelihood and event mixture the sweep kernel calls; module globals, not
-#: closure variables, so that numba's disk cache serves the kernel to every process.
-_report = None
-_log_mixture = None
-#: Below this a product of factors is folded into the log-space sum (see the kernel).
-TINY = 1e-150
-
-
 def _make_kernel():
-    global _report, _log_mixture
+    """The compiled sweep kernel, or None when numba is missing (numpy is used then)."""
     try:
-        import numba
+        from achlab.engines.sweep_kernel import kernel
     except ImportError:  # pragma: no cover - numba comes with pytensor
         return None
-    _report = compiled_report_probability()
-    _log_mixture = compiled_log_event_mixture()
-
-    @numba.njit(inline="always", cache=True)
-    def motive_of(i, k, r, src, motive, item_motive, own, by_source, level):  # pragma: no cover
-        if own[i]:
-            return item_motive[i, k]
-        m = motive[r, src[i]]
-        if by_source[i]:
-            return min(1.0, max(0.0, item_motive[i, k] + (m - level[src[i]])))
-        return m
-
-    @numba.njit(parallel=True, cache=True, fastmath=False)
-    def kernel(log_prior, q, c, src, rho, motive, item_motive, own, by_source, level,
-               observed, denies, starts):  # pragma: no cover
-        # Factors are multiplied in linear space and their product folded into the log-space
-        # sum whenever it drops below TINY (a factor below TINY goes straight to the log), so
-        # one log is taken per few events instead of one per report and hypothesis; nothing
-        # underflows, since every factor is at most 1 and a product at least TINY**2.
-        r_count, k_count, e_count = rho.shape[0], q.shape[1], starts.shape[0] - 1
-        out = np.empty((r_count, k_count))
-        for r in numba.prange(r_count):
-            for k in range(k_count):
-                acc = log_prior[k]
-                prod = 1.0
-                for e in range(e_count):
-                    first, stop = starts[e], starts[e + 1]
-                    if stop - first == 1:
-                        w = 1.0 if observed[first] else rho[r, src[first]] * c[first]
-                        a = motive_of(first, k, r, src, motive, item_motive, own, by_source,
-                                      level)
-                        p = 1.0 - q[first, k] if denies[first] else q[first, k]
-                        f = _report(w, p, a)
-                    else:
-                        given_true, given_false = 1.0, 1.0
-                        for i in range(first, stop):
-                            w = 1.0 if observed[i] else rho[r, src[i]] * c[i]
-                            a = motive_of(i, k, r, src, motive, item_motive, own, by_source,
-                                          level)
-                            said, unprompted = w + (1.0 - w) * a, (1.0 - w) * a
-                            if denies[i]:
-                                given_true, given_false = given_true * unprompted, \
-                                    given_false * said
-                            else:
-                                given_true, given_false = given_true * said, \
-                                    given_false * unprompted
-                        if given_true < TINY or given_false < TINY:  # rare: in log space
-                            log_true, log_false = 0.0, 0.0
-                            for i in range(first, stop):
-                                w = 1.0 if observed[i] else rho[r, src[i]] * c[i]
-                                a = motive_of(i, k, r, src, motive, item_motive, own,
-                                              by_source, level)
-                                said, unprompted = np.log(w + (1.0 - w) * a), \
-                                    np.log((1.0 - w) * a)
-                                if denies[i]:
-                                    log_true, log_false = log_true + unprompted, \
-                                        log_false + said
-                                else:
-                                    log_true, log_false = log_true + said, \
-                                        log_false + unprompted
-                            acc += _log_mixture(q[first, k], log_true, log_false)
-                            continue
-                        f = q[first, k] * given_true + (1.0 - q[first, k]) * given_false
-                    if f < TINY:
-                        acc += np.log(f)
-                    else:
-                        prod *= f
-                        if prod < TINY:
-                            acc += np.log(prod)
-                            prod = 1.0
-                out[r, k] = acc + np.log(prod)
-        return out
-
     return kernel
 
 
