@@ -394,6 +394,9 @@ def test_charts_render(small):
     legend = fig.axes[0].get_legend()
     assert [t.get_text().split(" (")[0] for t in legend.get_texts()] == [
         "agreement", "mild", "large", "extreme"]
+    counts = result.band_counts()  # each band's key says how many cells it holds
+    assert [t.get_text().rsplit(": ", 1)[1] for t in legend.get_texts()] == [
+        str(counts[b]) for b in ("consensus", "mild", "large", "extreme")]
     plt.close(fig)
     fig, ax = plt.subplots()
     assert plot_analyst_weights(case, analyst_weights(case, analysts),

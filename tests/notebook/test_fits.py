@@ -49,17 +49,22 @@ def test_the_store_follows_achlab_fits(tmp_path, monkeypatch):
 def test_the_notebooks_that_read_fits_say_so():
     per, cross = pipeline.notebooks()
     reading = {nb.stem for nb in [*per, *cross] if pipeline.uses_fits(nb)}
-    calling = {nb.stem for nb in [*per, *cross] if "notebook.fit(" in nb.read_text()}
+    calling = {nb.stem for nb in [*per, *cross]
+               if "notebook.fit(" in nb.read_text() or "notebook.pooled(" in nb.read_text()}
     assert calling, "no notebook calls notebook.fit"
     assert reading == calling
-    assert {"03_reliability_uncertainty", "04_scenario_comparison"} <= reading
-    fitting_directly = [nb.stem for nb in [*per, *cross] if "mcmc.fit(" in nb.read_text()]
+    assert {"03_reliability_uncertainty", "04_scenario_comparison",
+            "07_several_analysts"} <= reading
+    fitting_directly = [nb.stem for nb in [*per, *cross]
+                        if "mcmc.fit(" in nb.read_text() or "pooled_weights(" in nb.read_text()]
     assert not fitting_directly, "these fit without the kept posteriors"
 
 
 @pytest.mark.slow
 def test_prefit_keeps_what_notebook_03_asks_for(tmp_path, monkeypatch):
     from achlab.engines import mcmc
+    from achlab.engines.consensus import pooling, restrict_to
+    from achlab.load.analysts import load_analysts
     from achlab.load.scenario import load_scenario
 
     monkeypatch.setenv("ACHLAB_FITS", str(tmp_path))
@@ -72,6 +77,9 @@ def test_prefit_keeps_what_notebook_03_asks_for(tmp_path, monkeypatch):
         raise AssertionError("sampled although prefit kept this fit")
 
     monkeypatch.setattr(mcmc, "compiled_model", no_sampling)
-    # What notebook 03 calls, with the parameters the pipeline gives it.
+    monkeypatch.setattr(pooling, "_sample_pooled", no_sampling)
+    # What notebooks 03 and 07 call, with the parameters the pipeline gives them.
     result = fits.fit(case, seed=case.seed, check=False, **sizes)
     assert result.settings["seed"] == case.seed
+    analysts = restrict_to(case, load_analysts(case.id))
+    assert fits.pooled(case, analysts, **sizes).settings["seed"] == case.seed

@@ -201,11 +201,13 @@ def _output_texts(nb) -> list[tuple[int, str, str]]:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
 def test_every_notebook_runs_for_every_scenario(executed):
     assert executed.failures == [], "notebooks failed:\n" + "\n".join(executed.failures)
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
 def test_every_scenario_gets_every_notebook(executed):
     assert executed.scenarios and executed.per and executed.cross
     for name in executed.scenarios:
@@ -218,6 +220,7 @@ def test_every_scenario_gets_every_notebook(executed):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
 def test_executed_outputs_show_no_paths_of_this_machine(executed):
     forbidden = {str(paths.project_root()), str(executed.out),
                  str(Path.home()) + os.sep, tempfile.gettempdir().rstrip(os.sep) + os.sep}
@@ -233,6 +236,7 @@ def test_executed_outputs_show_no_paths_of_this_machine(executed):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
 def test_executed_outputs_have_no_progress_bars(executed):
     found = []
     for path in _executed_files(executed):
@@ -249,6 +253,7 @@ def _figures_drawn(nb) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
 def test_every_report_holds_the_charts_its_notebook_draws(executed):
     short = []
     for path in _executed_files(executed):

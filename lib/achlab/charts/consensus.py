@@ -109,14 +109,14 @@ def plot_consensus(result: ConsensusResult, case: Case, ax=None, title: str | No
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
+        counts = result.band_counts()  # the key says how many cells each band holds (0 too)
         handles = [Patch(facecolor=BAND_COLOURS[b], hatch=BAND_HATCHES[b], edgecolor="#666666",
-                         label=BAND_LABELS[b]) for b in BAND_NAMES]
+                         label=f"{BAND_LABELS[b]}: {counts[b]}") for b in BAND_NAMES]
         ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, -0.005), ncols=4,
-                  fontsize=12, title="Colour and hatch: how much the analysts disagree "
-                  "(the larger sd of the rated votes and of rated-or-NA)",
+                  fontsize=12, title="Colour and hatch: how much the analysts disagree, and in how "
+                  "many cells (the larger sd of the rated votes and of rated-or-NA)",
                   title_fontsize=12, alignment="right", handlelength=2.2, handleheight=1.2,
                   columnspacing=1.2)
-        counts = result.band_counts()
         worst = result.most_disputed(1)
         agree = (f"{len(result.analysts)} analysts ({', '.join(result.analysts)}) agree on "
                  f"{counts['consensus']} of {len(result.cells)} cells.")

@@ -93,7 +93,7 @@ def plot_flip_points(points, case: Case, ax=None, title: str | None = None):
                          f"{len(flipping)} assumptions can flip the lead; nearest: {name}",
                          f"{len(flipping)} assumptions can flip the lead"])
         sub = (f"Leading hypothesis as one source's {what} runs from 0 to 1, every other "
-               "source at its mean reliability (point model)")
+               "source at its mean reliability")
         said = [f"{short_name(case, p.source_id)} {p.parameter} "
                 f"{'below' if p.nearest.value < p.current else 'above'} "
                 f"{setting(p.nearest.value)}: {case.labels[p.rival]} leads"

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from achlab.charts.footer import add_footer
-from achlab.charts.layout import first_fitting, legend_that_fits, renderer, short_name
+from achlab.charts.layout import (
+    covered,
+    curve_pixels,
+    first_fitting,
+    legend_that_fits,
+    overlaps,
+    renderer,
+    short_name,
+)
 from achlab.charts.style import figure_and_axes, set_titles, styled
 from achlab.model import Case
 from achlab.model.words import percent
@@ -45,12 +53,13 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
         cbar.set_label(first_fitting(fig, [f"Weight of \u201c{label}\u201d, %",
                                            "Weight of the lead, %"], 16, 0.95 * cbar_height))
         other = grid.possible & (grid.leading != lead)
-        handles = []
+        handles, curves, labels = [], [], []
         if other.any():
             ax.contourf(grid.x_values, grid.y_values, other.astype(float), levels=[0.5, 1.5],
                         colors="none", hatches=["//"])
-            ax.contour(grid.x_values, grid.y_values, other.astype(float), levels=[0.5],
-                       colors="white", linewidths=1.2)
+            edge = ax.contour(grid.x_values, grid.y_values, other.astype(float), levels=[0.5],
+                              colors="white", linewidths=1.2)
+            curves += [seg for seg in edge.allsegs[0] if len(seg) > 1]
             others = sorted({int(i) for i in np.unique(grid.leading[other])})
             who = (case.labels[grid.hypothesis_ids[others[0]]] if len(others) == 1
                    else "another hypothesis")
@@ -59,18 +68,19 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
         if np.nanmin(grid.weight) < 0.5 < np.nanmax(grid.weight):
             cs = ax.contour(grid.x_values, grid.y_values, z, levels=[50], colors="#ffffff",
                             linewidths=2.5, linestyles="--")
-            ax.clabel(cs, fmt=lambda v: f"{v:.0f} %", fontsize=14, colors="#ffffff")
+            labels = ax.clabel(cs, fmt=lambda v: f"{v:.0f} %", fontsize=14, colors="#ffffff")
+            curves += [seg for seg in cs.allsegs[0] if len(seg) > 1]
             handles.append(plt.Line2D([], [], color="#555555", lw=2.5, ls="--",
                                       label="weight 50 %"))
         ax.plot(grid.base_x, grid.base_y, marker="*", ms=22, color="#bd1f01",
                 markeredgecolor="white", markeredgewidth=1.5, ls="none")
-        right = grid.base_x > grid.x_values.min() + 0.6 * np.ptp(grid.x_values)
-        ax.annotate(f"current assumptions: {percent(grid.base_weight)}",
-                    (grid.base_x, grid.base_y), xytext=(-14 if right else 14, 14),
-                    textcoords="offset points", ha="right" if right else "left",
-                    fontsize=13, color="white", fontweight="bold",
-                    bbox={"boxstyle": "round,pad=0.3", "fc": "#222222", "alpha": 0.75,
-                          "ec": "none"})
+        marker = ax.annotate(f"current assumptions: {percent(grid.base_weight)}",
+                             (grid.base_x, grid.base_y), xytext=(14, 14),
+                             textcoords="offset points", fontsize=13, color="white",
+                             fontweight="bold",
+                             bbox={"boxstyle": "round,pad=0.3", "fc": "#222222", "alpha": 0.75,
+                                   "ec": "none"})
+        _clear_of_contours(ax, marker, curves, labels)
         ax.set_xlabel(xlab)
         ax.set_ylabel(ylab)
         if handles:
@@ -84,10 +94,37 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
         iy, ix = np.unravel_index(int(np.nanargmin(grid.weight)), grid.weight.shape)
         set_titles(fig, ax, title or default,
                    f"Weight of \u201c{label}\u201d as two assumptions vary together; every other "
-                   "source at its mean reliability (point model).\nLowest on this plane: "
+                   "source at its mean reliability.\nLowest on this plane: "
                    f"{percent(wmin)} at ({grid.x_values[ix]:.2f}, {grid.y_values[iy]:.2f}).",
                    own)
         if own:
             note = "" if grid.possible.all() else "blank: evidence impossible"
             add_footer(fig, case, note=note)
     return fig
+
+
+def _clear_of_contours(ax, marker, curves, labels) -> None:
+    """Put the marker's label at the corner of the star that hides least.
+
+    Covering a contour label costs more than any stretch of contour line; leaving the axes
+    costs most. Ties keep the first corner tried (above right).
+    """
+    r = renderer(ax.figure)
+    pts = curve_pixels(ax, curves)
+    keep = [t.get_window_extent(r) for t in labels if t.get_visible()]
+    best = None
+    for dx, dy in ((14, 14), (-14, 14), (14, -14), (-14, -14)):
+        marker.xyann = (dx, dy)
+        marker.set_ha("left" if dx > 0 else "right")
+        marker.set_va("bottom" if dy > 0 else "top")
+        marker.draw(r)
+        bb = marker.get_bbox_patch().get_window_extent(r)
+        inside = ax.bbox.contains(bb.x0, bb.y0) and ax.bbox.contains(bb.x1, bb.y1)
+        cost = (covered(pts, bb) + 1e4 * sum(overlaps(bb, k, gap=2) for k in keep)
+                + (0 if inside else 1e6))
+        if best is None or cost < best[0]:
+            best = (cost, dx, dy)
+    _, dx, dy = best
+    marker.xyann = (dx, dy)
+    marker.set_ha("left" if dx > 0 else "right")
+    marker.set_va("bottom" if dy > 0 else "top")

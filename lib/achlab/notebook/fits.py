@@ -120,26 +120,65 @@ def pooled(case, analysts, **settings):
     return pooled_weights(case, analysts, store=FitStore(), **settings)
 
 
-def prefit(cases, *, draws=None, tune=None, chains=None, stop=None) -> list[str]:
-    """Fit, in this process, each case whose posterior is not kept yet; the names fitted.
+def prefit(cases, *, draws=None, tune=None, chains=None, data=None, stop=None) -> list[str]:
+    """Make and keep, in this process, the fits the notebooks will ask for; the names fitted.
 
-    What notebooks 03 and 04 ask for: the case's own seed, ``check=False``. The model compiles
-    once per structure here, instead of once in every notebook's kernel. A case whose fit fails
-    is passed over: its notebook fits it again and reports the failure where it belongs.
-    ``stop`` (a ``threading.Event``) ends the loop early when set.
+    For each case: the PyMC fit of notebooks 03 and 04 (the case's own seed, ``check=False``)
+    and, when the case has an analysts folder (under ``data``, default the project's), the
+    analysts' pool of notebook 07. Each model compiles once per structure here, instead of once
+    in every notebook's kernel. A fit that fails is passed over: its notebook fits again and
+    reports the failure where it belongs. ``stop`` (a ``threading.Event``) ends the loop early.
     """
     from achlab.engines import mcmc
+    from achlab.engines.consensus import pooled_weights
 
-    store, fitted = FitStore(), []
+    store, fitted = _Counting(FitStore()), []
+    sizes = {k: v for k, v in {"draws": draws, "tune": tune, "chains": chains}.items()
+             if v is not None}
     for case in cases:
         if stop is not None and stop.is_set():
             break
-        settings = mcmc.settings_for(case, draws=draws, tune=tune, chains=chains)
-        if mcmc.fit_key(case, settings) in store:
-            continue
-        try:
-            mcmc.fit(case, draws=draws, tune=tune, chains=chains, check=False, store=store)
-        except Exception:  # noqa: BLE001 - the notebook reports it, with its scenario and cell
-            continue
-        fitted.append(case.name)
+        before = store.puts
+        if mcmc.fit_key(case, mcmc.settings_for(case, **sizes)) not in store.store:
+            _quietly(mcmc.fit, case, check=False, store=store, **sizes)
+        analysts = _analysts_of(case, data)
+        if analysts:
+            _quietly(pooled_weights, case, analysts, store=store, **sizes)
+        if store.puts > before:
+            fitted.append(case.name)
     return fitted
+
+
+class _Counting:
+    """A store that counts what is put into it."""
+
+    def __init__(self, store):
+        self.store, self.puts = store, 0
+
+    def get(self, key):
+        return self.store.get(key)
+
+    def put(self, key, idata, seconds):
+        self.puts += 1
+        return self.store.put(key, idata, seconds)
+
+
+def _analysts_of(case, data):
+    """The analysts' ratings of the items ``case`` holds, as notebook 07 reads them; or None."""
+    from achlab.engines.consensus import restrict_to
+    from achlab.load.analysts import analysts_dir, load_analysts
+
+    try:
+        if not analysts_dir(case.id, data).is_dir():
+            return None
+        return restrict_to(case, load_analysts(case.id, data))
+    except Exception:  # noqa: BLE001 - the notebook says what is wrong with them
+        return None
+
+
+def _quietly(fit, *args, **kwargs) -> None:
+    """Run ``fit``; a failure is left for the notebook to report, with its scenario and cell."""
+    try:
+        fit(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - see above
+        pass

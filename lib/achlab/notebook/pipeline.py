@@ -749,7 +749,8 @@ def _start_fits(todo: list[Task], scenario_files: list[Path], data: Path | None,
         from achlab.notebook.fits import prefit
 
         try:
-            prefit([load_scenario(p, data) for p in scenario_files], stop=stop, **sizes)
+            prefit([load_scenario(p, data) for p in scenario_files], data=data, stop=stop,
+                   **sizes)
         except Exception:  # noqa: BLE001 - each notebook then fits, and reports, on its own
             pass
         finally:

@@ -85,7 +85,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, tune: int = 1000,
-                   chains: int = 2, seed: int | None = None, sampler: str = "pymc",
+                   chains: int = 2, seed: int | None = None, sampler: str = "nutpie",
                    target_accept: float = 0.9,
                    rounding_sd: float = ROUNDING_SD, store=None) -> PooledResult:
     """Pool the analysts' ratings in PyMC and compute the weights from the pooled likelihoods.
@@ -101,8 +101,10 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
         2 to 4 chains (sampled on 2 cores).
     seed : int, optional
         Random seed (default: the case's seed); the same seed gives the same numbers.
-    sampler : {"pymc", "nutpie"}
-        NUTS implementation.
+    sampler : {"nutpie", "pymc"}
+        NUTS implementation. nutpie (default) compiles the model once per shape (cells,
+        analysts, votes) and refits later cases of that shape with new data; PyMC's own sampler
+        compiles and starts worker processes on every call.
     target_accept : float
         NUTS target acceptance rate.
     rounding_sd : float
@@ -206,29 +208,73 @@ def _pooled_key(labels, names, cell_idx, analyst_idx, readings, centre, settings
 
 
 def _sample_pooled(pm, coords, centre, cell_idx, analyst_idx, readings, settings):
-    """Build the pooling model and sample it (PyMC's progress logging silenced)."""
+    """Sample the pooling model with the chosen sampler (PyMC's progress logging silenced)."""
     import logging
 
-    with pm.Model(coords=coords) as model:
-        sigma = pm.HalfNormal("sigma", sigma=1.0, dims="analyst")
-        shared = pm.Normal("shared", mu=np.array(centre), sigma=1.5, dims="cell")
-        noise = pm.math.sqrt(sigma[np.array(analyst_idx)] ** 2
-                             + float(settings["rounding_sd"]) ** 2)
-        pm.Normal("reading", mu=shared[np.array(cell_idx)], sigma=noise,
-                  observed=np.array(readings), dims="vote")
-        pm.Deterministic("pooled", pm.math.invlogit(shared), dims="cell")
     quiet = logging.getLogger("pymc")
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
+        if settings["sampler"] == "nutpie":
+            return _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings)
+        model = _pooling_model(pm, coords, centre, cell_idx, analyst_idx, readings,
+                               settings["rounding_sd"])
         with model:
             # forkserver: no fork() of a multi-threaded process (numba and BLAS threads).
-            sampler = settings["sampler"]
-            extra = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
             return pm.sample(draws=settings["draws"], tune=settings["tune"],
                              chains=settings["chains"], cores=2, random_seed=settings["seed"],
-                             nuts_sampler=sampler, progressbar=False,
+                             nuts_sampler="pymc", progressbar=False,
                              target_accept=settings["target_accept"],
-                             compute_convergence_checks=False, **extra)
+                             compute_convergence_checks=False, mp_ctx="forkserver")
     finally:
         quiet.setLevel(level)
+
+
+def _pooling_model(pm, coords, centre, cell_idx, analyst_idx, readings, rounding_sd):
+    """The pooling model; the votes are ``pm.Data``, so one compile serves every case of a shape."""
+    with pm.Model(coords=coords) as model:
+        centre_ = pm.Data("centre", np.asarray(centre, dtype=float), dims="cell")
+        cell_ = pm.Data("cell_index", np.asarray(cell_idx, dtype="int64"), dims="vote")
+        analyst_ = pm.Data("analyst_index", np.asarray(analyst_idx, dtype="int64"), dims="vote")
+        readings_ = pm.Data("readings", np.asarray(readings, dtype=float), dims="vote")
+        sd_ = pm.Data("rounding_sd", np.asarray(float(rounding_sd)))
+        sigma = pm.HalfNormal("sigma", sigma=1.0, dims="analyst")
+        shared = pm.Normal("shared", mu=centre_, sigma=1.5, dims="cell")
+        noise = pm.math.sqrt(sigma[analyst_] ** 2 + sd_ ** 2)
+        pm.Normal("reading", mu=shared[cell_], sigma=noise, observed=readings_, dims="vote")
+        pm.Deterministic("pooled", pm.math.invlogit(shared), dims="cell")
+    return model
+
+
+#: Compiled pooling models by shape (cells, analysts, votes): a new case of the same shape
+#: refits with new data and no compile.
+_COMPILED: dict[tuple[int, int, int], object] = {}
+
+
+def _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings):
+    """Sample with nutpie on the compiled model of this shape; ``pooled`` from the draws."""
+    import nutpie
+    import pymc as pm
+    import xarray as xr
+
+    shape = (len(coords["cell"]), len(coords["analyst"]), len(coords["vote"]))
+    if shape not in _COMPILED:
+        model = _pooling_model(pm, coords, centre, cell_idx, analyst_idx, readings,
+                               settings["rounding_sd"])
+        _COMPILED[shape] = nutpie.compile_pymc_model(model, backend="numba",
+                                                     var_names=["sigma", "shared"])
+    compiled = _COMPILED[shape].with_data(
+        centre=np.asarray(centre, dtype=float), cell_index=np.asarray(cell_idx, dtype="int64"),
+        analyst_index=np.asarray(analyst_idx, dtype="int64"),
+        readings=np.asarray(readings, dtype=float),
+        rounding_sd=np.asarray(float(settings["rounding_sd"])))
+    idata = nutpie.sample(compiled, draws=settings["draws"], tune=settings["tune"],
+                          chains=settings["chains"], cores=2, seed=settings["seed"],
+                          progress_bar=False, target_accept=settings["target_accept"])
+    names = {"cell": list(coords["cell"]), "analyst": list(coords["analyst"])}
+    idata["posterior"] = idata["posterior"].to_dataset().assign_coords(names)
+    shared = idata.posterior["shared"].values
+    idata.posterior["pooled"] = xr.DataArray(1.0 / (1.0 + np.exp(-shared)),
+                                             dims=("chain", "draw", "cell"),
+                                             coords={"cell": names["cell"]})
+    return idata
