@@ -440,3 +440,16 @@ def test_notebook_scope_is_read_without_nbformat(tmp_path):
     assert pipeline.notebook_scope(path) == pipeline.CROSS_SCENARIO
     _write_notebook(path, [("x = 1", [])])
     assert pipeline.notebook_scope(path) == "per-scenario"
+
+
+def test_a_kernel_never_started_imports_nothing_to_shut_down():
+    # A rerun with nothing to run still makes and shuts down its (unstarted) kernels; importing
+    # nbclient there pulls in nbformat and jsonschema's format grammars: seconds for nothing.
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from achlab.notebook.pipeline import NotebookKernel\n"
+            "NotebookKernel(Path('.')).shutdown()\n"
+            "print(sorted(m for m in ('nbclient', 'nbformat', 'jupyter_client') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]"

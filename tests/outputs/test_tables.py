@@ -72,3 +72,14 @@ def test_effects_frame_shows_whole_points_and_percent():
     shown = tables.effects_frame(effects)
     assert shown.loc[0, "change (points)"] == "\u221233 pts"
     assert shown.loc[0, "weight of A"] == "62 %"
+
+
+def test_sources_frame_counts_the_reports_the_weights_use():
+    # An item rated NA throughout (a base rate kept for the record) is no report of its source,
+    # in the table as in the reliability chart (McmcResult.reliability["reports"]).
+    case = make_case(["a", "b"], [make_source("s", 0.8), make_source("t", 0.6)],
+                     [make_item("E1", "s", {"a": "C", "b": "I"}),
+                      make_item("E2", "s", {"a": "NA", "b": "NA"}),
+                      make_item("E3", "t", {"a": "N", "b": "C"})])
+    frame = tables.sources_frame(case)
+    assert frame["reports"].to_dict() == {"s": 1, "t": 1}

@@ -336,10 +336,10 @@ class NotebookKernel:
             self.km.clients.pop().stop_channels()
 
     def shutdown(self) -> None:
-        """Stop the kernel (if one was started)."""
-        from nbclient.util import run_sync
-
+        """Stop the kernel (if one was started; nothing is imported otherwise)."""
         if self.km is not None:
+            from nbclient.util import run_sync  # its import pulls in nbformat: seconds
+
             self.close_clients()
             try:
                 run_sync(self.km.shutdown_kernel)(now=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from achlab.engines.classic import HeuerScores, heuer_rating, heuer_scores, item_diagnosticity
@@ -32,8 +33,14 @@ def matrix_frame(case: Case) -> pd.DataFrame:
 
 
 def sources_frame(case: Case) -> pd.DataFrame:
-    """Sources with reliability (letter, mean, 89 % prior interval), motive and report count."""
-    counts = pd.Series([e.source_id for e in case.evidence]).value_counts()
+    """Sources with reliability (letter, mean, 89 % prior interval), motive and report count.
+
+    ``reports`` counts the reports the weights use, as the reliability chart does: an item with
+    no rated cell (a base rate kept for the record, say) is not one.
+    """
+    arr = case.arrays()
+    used = np.bincount(arr.item_source, minlength=len(arr.source_ids))
+    counts = dict(zip(arr.source_ids, used.tolist(), strict=True))
     rows = []
     for s in case.sources:
         lo, hi = s.reliability.interval(INTERVAL)
