@@ -453,3 +453,41 @@ def test_a_kernel_never_started_imports_nothing_to_shut_down():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)
     assert done.stdout.strip() == "[]"
+
+
+SHARED_KERNEL_CELL = """from achlab import notebook
+notebook.setup()
+import matplotlib.pyplot as plt
+print("left over:", globals().get("left_over"), plt.rcParams["lines.linewidth"])
+left_over = "from the notebook before"
+plt.rcParams["lines.linewidth"] = 9.0
+fig, ax = plt.subplots()
+ax.plot([1, 2])"""
+
+
+@pytest.mark.slow
+def test_notebooks_sharing_a_kernel_start_afresh_and_show_their_figures(tmp_path, monkeypatch):
+    import papermill as pm
+
+    monkeypatch.setenv("MPLBACKEND", pipeline.KERNEL_ENV["MPLBACKEND"])
+    kernel = pipeline.NotebookKernel(tmp_path)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SHARED_KERNEL_CELL)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    said, images, counts = [], [], []
+    try:
+        for n in range(3):
+            pm.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / f"out{n}.ipynb"),
+                                kernel_name="python3", progress_bar=False, km=kernel.fresh())
+            kernel.close_clients()
+            cell = nbformat.read(tmp_path / f"out{n}.ipynb", as_version=4).cells[0]
+            said += [o.text for o in cell.outputs if o.output_type == "stream"]
+            images.append(sum("image/png" in o.get("data", {}) for o in cell.outputs))
+            counts.append(cell.execution_count)
+    finally:
+        kernel.shutdown()
+    assert images == [1, 1, 1], "a notebook after the first shows no figure"
+    assert len(set(said)) == 1 and "left over: None" in said[0], said
+    assert "9.0" not in said[0]
+    assert counts == [1, 1, 1]

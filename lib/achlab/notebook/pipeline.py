@@ -308,8 +308,9 @@ class NotebookKernel:
         self.shutdown()
         self.cwd.mkdir(parents=True, exist_ok=True)
         self.km = _tracking_manager()(kernel_name="python3")
-        run_sync(self.km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                                       cwd=str(self.cwd))
+        run_sync(self.km.start_kernel)(  # history in memory, as papermill's own kernels
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL",
+                             "--HistoryManager.hist_file=:memory:"], cwd=str(self.cwd))
         if not self._reset():
             raise RuntimeError("a new notebook kernel did not answer")
         return self.km

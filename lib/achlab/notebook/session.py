@@ -35,13 +35,15 @@ def setup() -> None:
 
 
 _KERNEL_START: dict = {}
+#: matplotlib settings :func:`start_afresh` leaves alone.
+_BACKEND_KEYS = ("backend", "backend_fallback", "interactive")
 
 
 def start_afresh(shell) -> None:
     """Put a kernel back as it started, before the next notebook of a run uses it.
 
     ``achlab run`` runs one scenario's notebooks in turn in one kernel (the imports are paid
-    once). Between them the user namespace is cleared (IPython's ``%reset -f``) but for the
+    once). Between them the user namespace is cleared (IPython's ``reset``) but for the
     module names the kernel began with (``__spec__`` and the like, which multiprocessing reads);
     figures are closed; matplotlib's settings, the warning filters and the working folder are
     those the kernel had at the first call; execution counts start again from 1.
@@ -57,11 +59,14 @@ def start_afresh(shell) -> None:
     import matplotlib.pyplot as plt
 
     if not _KERNEL_START:
-        _KERNEL_START.update(rc=dict(mpl.rcParams), filters=list(warnings.filters),
+        # The backend and interactive mode are left as the inline backend set them: restoring
+        # them to what they were before it was loaded stops figures from being shown.
+        rc = {k: v for k, v in mpl.rcParams.items() if k not in _BACKEND_KEYS}
+        _KERNEL_START.update(rc=rc, filters=list(warnings.filters),
                              cwd=os.getcwd(),
                              names={k: v for k, v in shell.user_ns.items()
                                     if k.startswith("__") and k.endswith("__")})
-    shell.run_line_magic("reset", "-f")
+    shell.reset(new_session=True)  # namespace, history session and execution count
     shell.user_ns.update(_KERNEL_START["names"])
     plt.close("all")
     with warnings.catch_warnings():
@@ -69,7 +74,6 @@ def start_afresh(shell) -> None:
         mpl.rcParams.update(_KERNEL_START["rc"])
     warnings.filters[:] = _KERNEL_START["filters"]
     os.chdir(_KERNEL_START["cwd"])
-    shell.execution_count = 1
 
 
 def scenario_path(scenario: str | Path) -> Path:
