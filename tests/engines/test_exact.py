@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -655,7 +656,19 @@ def test_a_new_process_loads_the_sweep_kernel_from_numbas_disk_cache():
     import subprocess
     import sys
 
-    runs = [subprocess.run([sys.executable, "-c", SWEEP_IN_A_NEW_PROCESS], capture_output=True,
-                           text=True, timeout=300, check=True) for _ in range(2)]
-    hits, misses = map(int, runs[1].stdout.split())
-    assert (hits, misses) == (1, 0), runs[1].stdout
+    def run() -> tuple[int, int]:
+        done = subprocess.run([sys.executable, "-c", SWEEP_IN_A_NEW_PROCESS],
+                              capture_output=True, text=True, timeout=300, check=True)
+        hits, misses = map(int, done.stdout.split())
+        return hits, misses
+
+    run()
+    assert run() == (1, 0)
+    # The kernel inlines the likelihood from another file, whose changes numba does not see:
+    # a likelihood other than the one the cache was compiled from empties the cache.
+    from achlab.engines.sweep_kernel import kernel
+
+    stamp = Path(kernel._cache._cache_path) / "sweep_kernel.likelihood-stamp"
+    stamp.write_text("the likelihood of an older version")
+    assert run() == (0, 1)
+    assert run() == (1, 0)

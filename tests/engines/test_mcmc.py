@@ -22,6 +22,7 @@ from achlab import paths
 from achlab.cli import main
 from achlab.engines import mcmc
 from achlab.engines.exact import exact_weights
+from achlab.model import Reliability
 from tests.helpers import make_case, make_item, make_source
 
 #: Small, well-mixed fits: 4 chains x 1000 draws gives a bulk ESS of several thousand here.
@@ -210,6 +211,18 @@ def test_weights_and_reliabilities_from_the_draws_equal_the_models_deterministic
         rho, weights = deterministics(free[n])
         np.testing.assert_allclose(stored_rho[n], rho, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(stored_w[n], weights, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.slow
+def test_the_draws_do_not_depend_on_which_case_compiled_the_model(baseline, baseline_fit):
+    # nutpie starts near the initial point of the data a model was compiled with: a kept fit
+    # must be what the same case and seed give in any process, whoever compiled first.
+    distrusted = baseline.with_source("ua-gov",
+                                      reliability=Reliability.from_letter("E", baseline.scales))
+    after_baseline = mcmc.fit(distrusted, seed=11, pooling=False, **FAST)  # baseline compiled
+    mcmc._CACHE.clear()
+    own = mcmc.fit(distrusted, seed=11, pooling=False, **FAST)  # compiled for itself
+    np.testing.assert_array_equal(after_baseline.weight_draws(), own.weight_draws())
 
 
 class DictStore:

@@ -200,15 +200,11 @@ def _output_texts(nb) -> list[tuple[int, str, str]]:
     return texts
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
-def test_every_notebook_runs_for_every_scenario(executed):
+def check_every_notebook_runs_for_every_scenario(executed):
     assert executed.failures == [], "notebooks failed:\n" + "\n".join(executed.failures)
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
-def test_every_scenario_gets_every_notebook(executed):
+def check_every_scenario_gets_every_notebook(executed):
     assert executed.scenarios and executed.per and executed.cross
     for name in executed.scenarios:
         for nb in executed.per:
@@ -219,9 +215,7 @@ def test_every_scenario_gets_every_notebook(executed):
         assert (executed.out / "comparison" / nb).is_file()
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
-def test_executed_outputs_show_no_paths_of_this_machine(executed):
+def check_executed_outputs_show_no_paths_of_this_machine(executed):
     forbidden = {str(paths.project_root()), str(executed.out),
                  str(Path.home()) + os.sep, tempfile.gettempdir().rstrip(os.sep) + os.sep}
     found = []
@@ -235,9 +229,7 @@ def test_executed_outputs_show_no_paths_of_this_machine(executed):
     assert not found, "absolute paths in notebook outputs:\n" + "\n".join(found)
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
-def test_executed_outputs_have_no_progress_bars(executed):
+def check_executed_outputs_have_no_progress_bars(executed):
     found = []
     for path in _executed_files(executed):
         for n, kind, text in _output_texts(read(path)):
@@ -252,9 +244,7 @@ def _figures_drawn(nb) -> int:
                if cell.cell_type == "code")
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("notebooks-run")  # one worker runs them; the other goes on
-def test_every_report_holds_the_charts_its_notebook_draws(executed):
+def check_every_report_holds_the_charts_its_notebook_draws(executed):
     short = []
     for path in _executed_files(executed):
         nb = read(path)
@@ -267,3 +257,23 @@ def test_every_report_holds_the_charts_its_notebook_draws(executed):
             short.append(f"{path.relative_to(executed.out)}: draws {drawn}, outputs hold {shown}, "
                          f"report holds {embedded}")
     assert not short, "reports without their charts:\n" + "\n".join(short)
+
+
+#: What is checked on the one run of every notebook, each raising AssertionError when it fails.
+CHECKS = (check_every_notebook_runs_for_every_scenario, check_every_scenario_gets_every_notebook,
+          check_executed_outputs_show_no_paths_of_this_machine,
+          check_executed_outputs_have_no_progress_bars,
+          check_every_report_holds_the_charts_its_notebook_draws)
+
+
+@pytest.mark.slow
+def test_every_notebook_for_every_scenario_runs_and_reports_cleanly(executed):
+    # One test reads the run: under pytest-xdist a second test reading it on the other worker
+    # would wait there, idle, for the whole run (pytest 9 ignores xdist's group marks).
+    failed = []
+    for check in CHECKS:
+        try:
+            check(executed)
+        except AssertionError as exc:
+            failed.append(f"{check.__name__}: {exc}")
+    assert not failed, "\n\n".join(failed)

@@ -277,7 +277,6 @@ def executed(tmp_path_factory) -> Executed:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("teaching-run")  # one worker runs them; the other goes on
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_teaching_notebook_runs_and_every_solution_passes_its_check(executed, path):
     assert path.name not in executed.failures, executed.failures[path.name]
@@ -290,7 +289,6 @@ def test_teaching_notebook_runs_and_every_solution_passes_its_check(executed, pa
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("teaching-run")  # one worker runs them; the other goes on
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_html_export_of_an_executed_notebook_shows_no_solution(executed, path):
     if path.name in executed.failures:

@@ -146,11 +146,26 @@ def structure_key(case: Case, pooling: bool) -> tuple:
             tuple(index), pooled)
 
 
-def build_model(case: Case, pooling: bool | None = None) -> pm.Model:
-    """The PyMC model for ``case`` (named dims: hypothesis, source, evidence)."""
+def neutral_data(case: Case) -> dict[str, np.ndarray]:
+    """:func:`data_for` with every reliability prior Beta(1, 1): what a model is compiled with.
+
+    nutpie starts its chains near the initial point of the data the model was compiled with;
+    compiling every structure with these values makes a fit's draws depend on its own case and
+    seed only, never on which case of the same structure happened to compile the model.
+    """
+    d = data_for(case)
+    return {**d, "rel_alpha": np.ones_like(d["rel_alpha"]),
+            "rel_beta": np.ones_like(d["rel_beta"])}
+
+
+def build_model(case: Case, pooling: bool | None = None, data: dict | None = None) -> pm.Model:
+    """The PyMC model for ``case`` (named dims: hypothesis, source, evidence).
+
+    ``data`` replaces the values of the data containers (default :func:`data_for`).
+    """
     pooling = case.pooling if pooling is None else pooling
     arr = case.arrays()
-    d = data_for(case)
+    d = data_for(case) if data is None else data
     index, pooled = _groups(case, pooling)
     coords = {"hypothesis": list(arr.hypothesis_ids), "source": list(arr.source_ids),
               "evidence": list(arr.item_ids), "event": list(arr.event_ids)}
@@ -210,7 +225,7 @@ class CompiledAchModel:
 
         self.pooling = pooling
         self.key = structure_key(case, pooling)
-        self.model = build_model(case, pooling)
+        self.model = build_model(case, pooling, data=neutral_data(case))
         sampled = [v.name for v in self.model.free_RVs]
         started = time.perf_counter()
         self.compiled = nutpie.compile_pymc_model(self.model, backend="numba",
@@ -224,7 +239,8 @@ class CompiledAchModel:
 
         compiled = self.compiled.with_data(**data_for(case))
         idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, cores=2,
-                              seed=seed, progress_bar=False, target_accept=target_accept)
+                              seed=seed, progress_bar=False, target_accept=target_accept,
+                              save_warmup=False)
         return add_deterministics(case, idata)
 
 

@@ -4,13 +4,22 @@ Everything here is defined at module level and calls the likelihood's compiled f
 module globals, never closure variables: numba's disk cache (``cache=True``) then serves the
 kernel to every process after the first, instead of compiling it again in each (seconds).
 Imported only when a sweep runs, so that importing the exact engine does not import numba.
+
+numba's cache notices a change to this file only: the likelihood's compiled forms are inlined
+from :mod:`achlab.engines.likelihood`, so :func:`_forget_stale_kernels` empties the cache when
+their source is not the one the cached kernels were compiled from.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+from pathlib import Path
+
 import numba
 import numpy as np
 
+from achlab.engines import likelihood
 from achlab.engines.likelihood import compiled_log_event_mixture, compiled_report_probability
 
 #: The report likelihood and the event mixture, compiled (the one likelihood module's forms).
@@ -93,3 +102,25 @@ def kernel(log_prior, q, c, src, rho, motive, item_motive, own, by_source, level
             out[r, k] = acc + np.log(prod)
     return out
 
+
+def _likelihood_stamp() -> str:
+    """Hash of the source of the likelihood forms the kernels inline."""
+    source = "".join(inspect.getsource(f) for f in (likelihood.scalar_report_probability,
+                                                    likelihood.scalar_log_event_mixture))
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def _forget_stale_kernels() -> None:
+    """Empty the kernels' disk cache when the likelihood they inline has changed since."""
+    try:
+        stamp_file = Path(kernel._cache._cache_path) / "sweep_kernel.likelihood-stamp"
+        stamp = _likelihood_stamp()
+        if not stamp_file.is_file() or stamp_file.read_text() != stamp:
+            for dispatcher in (kernel, motive_of):
+                dispatcher._cache.flush()
+            stamp_file.write_text(stamp)
+    except (AttributeError, OSError):  # no cache folder, or another numba: compile as usual
+        pass
+
+
+_forget_stale_kernels()

@@ -1,9 +1,10 @@
 """PyMC fits made once and shared by every notebook and process that asks for the same one.
 
 Compiling the PyMC model (nutpie's numba step) takes far longer than sampling it, and numba cannot
-keep that compile on disk. So ``achlab run`` fits every scenario in its own process first, one
-compile per model structure, and keeps each posterior in ``.cache/fits/``; notebooks 03 and 04
-call :func:`fit`, which reads the kept posterior instead of compiling again in every kernel. The
+keep that compile on disk. So ``achlab run`` fits every scenario in a thread of its own process
+first, while the notebooks that need no fit run: one compile per model structure. It keeps each
+posterior in ``.cache/fits/``; notebooks 03, 04 and 07 call :func:`fit` and :func:`pooled`,
+which read the kept posterior instead of compiling again in every kernel. The
 numbers are the same: a posterior is kept under a hash of everything its draws depend on (the
 model's structure and data, the sampler sizes and seed: :func:`achlab.engines.mcmc.fit_key`), in a
 folder named after the library and the sampler's versions, so a change to any of them is a new
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from functools import lru_cache
@@ -22,6 +24,8 @@ from pathlib import Path
 
 from achlab import paths
 
+#: Name of a generation folder: the first 20 hexadecimal digits of :func:`_generation`.
+GENERATION = re.compile(r"[0-9a-f]{20}")
 #: Packages whose version changes what a fit draws, or how its posterior is stored.
 SAMPLER_PACKAGES = ("pymc", "pytensor", "nutpie", "numba", "numpy", "xarray", "arviz-base")
 
@@ -69,7 +73,7 @@ class FitStore:
         try:
             with self._path(key).open("rb") as handle:
                 kept = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        except Exception:  # noqa: BLE001 - unreadable (another version wrote it): fit again
             return None
         return (kept["idata"], kept["seconds"]) if isinstance(kept, dict) else None
 
@@ -91,11 +95,15 @@ class FitStore:
         return self._path(key).is_file()
 
     def _prune(self) -> None:
-        """Remove the folders of other library generations (their fits are never read again)."""
+        """Remove the folders of other library generations (their fits are never read again).
+
+        Only folders named like a generation (20 hexadecimal digits) are touched: whatever else
+        the root holds is left alone.
+        """
         if not self.root.is_dir():
             return
         for old in self.root.iterdir():
-            if old.is_dir() and old != self.folder:
+            if old.is_dir() and old != self.folder and GENERATION.fullmatch(old.name):
                 shutil.rmtree(old, ignore_errors=True)
 
 

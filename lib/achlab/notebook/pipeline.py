@@ -710,6 +710,9 @@ def _execute_all(tasks: list[Task], out: Path, jobs: int, show_code: bool, manif
         def one(task, kernel):
             while task.fits and not fitted.wait(0.2) and not stop.is_set():
                 pass
+            if stop.is_set():
+                return Outcome(task, False, f"scenario {task.scenario}, notebook "
+                               f"{task.notebook.name}: interrupted")
             outcome = execute(task, Path(tmp), show_code, out, stop, kernel)
             if outcome.ok:
                 manifest.record(_key(out, task.output), task.digest)

@@ -258,9 +258,9 @@ def _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings):
     import xarray as xr
 
     shape = (len(coords["cell"]), len(coords["analyst"]), len(coords["vote"]))
-    if shape not in _COMPILED:
-        model = _pooling_model(pm, coords, centre, cell_idx, analyst_idx, readings,
-                               settings["rounding_sd"])
+    if shape not in _COMPILED:  # compiled with neutral centres: the start is the same for all
+        model = _pooling_model(pm, coords, np.zeros(len(centre)), cell_idx, analyst_idx,
+                               readings, settings["rounding_sd"])
         _COMPILED[shape] = nutpie.compile_pymc_model(model, backend="numba",
                                                      var_names=["sigma", "shared"])
     compiled = _COMPILED[shape].with_data(
@@ -270,7 +270,8 @@ def _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings):
         rounding_sd=np.asarray(float(settings["rounding_sd"])))
     idata = nutpie.sample(compiled, draws=settings["draws"], tune=settings["tune"],
                           chains=settings["chains"], cores=2, seed=settings["seed"],
-                          progress_bar=False, target_accept=settings["target_accept"])
+                          progress_bar=False, target_accept=settings["target_accept"],
+                          save_warmup=False)
     names = {"cell": list(coords["cell"]), "analyst": list(coords["analyst"])}
     idata["posterior"] = idata["posterior"].to_dataset().assign_coords(names)
     shared = idata.posterior["shared"].values
