@@ -349,6 +349,19 @@ class NotebookKernel:
             self.km = None
 
 
+def in_one_kernel(items: list, work, cwd: Path, stop: threading.Event | None = None) -> list:
+    """``work(item, kernel)`` for each item in turn, in one :class:`NotebookKernel`.
+
+    The kernel starts in ``cwd`` when first needed and is shut down at the end; once ``stop``
+    is set, the items left are not worked on.
+    """
+    kernel = NotebookKernel(cwd)
+    try:
+        return [work(item, kernel) for item in items if stop is None or not stop.is_set()]
+    finally:
+        kernel.shutdown()
+
+
 @lru_cache(maxsize=1)
 def _tracking_manager():
     """jupyter_client's kernel manager, remembering the clients it makes (to close them)."""
@@ -401,11 +414,15 @@ def execute(task: Task, workdir: Path, show_code: bool = False, out: Path | None
             kernel.close_clients()
     if stop is not None and stop.is_set():
         staged.unlink(missing_ok=True)
-        return Outcome(task, False, f"scenario {task.scenario}, notebook "
-                       f"{task.notebook.name}: interrupted")
+        return _interrupted(task)
     report = _html(staged, show_code, place=task.output.parent)
     _publish(out, task.output, final_html)
     return Outcome(task, ok, message, final_html if report else None)
+
+
+def _interrupted(task: Task) -> Outcome:
+    return Outcome(task, False, f"scenario {task.scenario}, notebook {task.notebook.name}: "
+                   "interrupted")
 
 
 #: Folder of ``out/`` holding the MathJax copy the reports load (no network needed to read them).
@@ -639,13 +656,6 @@ def write_index(report: RunReport, lines: dict[str, BottomLine] | None = None) -
 
 
 # ---------------------------------------------------------------------------- running
-def fit_store_root() -> Path:
-    """Folder of the kept PyMC fits (:class:`achlab.notebook.fits.FitStore`), for the kernels."""
-    from achlab.notebook.fits import store_root
-
-    return store_root()
-
-
 class _Environment:
     """Set environment variables for the kernels (they inherit them); restore them after."""
 
@@ -711,8 +721,7 @@ def _execute_all(tasks: list[Task], out: Path, jobs: int, show_code: bool, manif
             while task.fits and not fitted.wait(0.2) and not stop.is_set():
                 pass
             if stop.is_set():
-                return Outcome(task, False, f"scenario {task.scenario}, notebook "
-                               f"{task.notebook.name}: interrupted")
+                return _interrupted(task)
             outcome = execute(task, Path(tmp), show_code, out, stop, kernel)
             if outcome.ok:
                 manifest.record(_key(out, task.output), task.digest)
@@ -721,11 +730,7 @@ def _execute_all(tasks: list[Task], out: Path, jobs: int, show_code: bool, manif
             return outcome
 
         def chain(tasks):
-            kernel = NotebookKernel(tasks[0].output.parent)
-            try:
-                return [one(task, kernel) for task in tasks if not stop.is_set()]
-            finally:
-                kernel.shutdown()
+            return in_one_kernel(tasks, one, tasks[0].output.parent, stop)
 
         pool = ThreadPoolExecutor(max_workers=max(1, jobs))
         try:
@@ -801,6 +806,8 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     """
     from tqdm.auto import tqdm
 
+    from achlab.notebook.fits import store_root
+
     stream = stream or sys.stderr
     scenario_files = [Path(p) for p in (scenario_files or paths.scenario_files())]
     data = Path(data).resolve() if data else None
@@ -819,7 +826,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     # matplotlib's inline backend, so that every figure a notebook draws reaches its outputs and
     # its HTML report (a headless MPLBACKEND=Agg in the calling shell would leave them empty).
     env = {**KERNEL_ENV, "ACHLAB_OUT": str(out), "ACHLAB_DATA": str(data) if data else None,
-           "ACHLAB_FITS": str(fit_store_root())}
+           "ACHLAB_FITS": str(store_root())}
     try:
         with _Environment(env), tqdm(total=len(todo), desc="notebooks", unit="nb",
                                      disable=not progress or not todo, file=stream) as bar:
@@ -920,11 +927,7 @@ def run_course(target: Path | None = None, jobs: int = 2, force: bool = False,
             return made
 
         def chain(nbs: list[Path]) -> list[Path]:
-            kernel = NotebookKernel(Path(tmp))  # one kernel runs a chain in turn
-            try:
-                return [path for nb in nbs for path in one(nb, kernel)]
-            finally:
-                kernel.shutdown()
+            return [path for made in in_one_kernel(nbs, one, Path(tmp)) for path in made]
 
         every = course_notebooks()
         jobs = max(1, jobs)

@@ -472,10 +472,7 @@ def _assumption_lines(case: Case) -> list[str]:
     """What the scenario sets, in a briefing's words (the sampler's seed is no assumption)."""
     from achlab.outputs.tables import overrides_in_words
 
-    over = case.scenario.overrides if case.scenario else {}
-    if not any(k in over for k in ("as_of", "prior", "pooling", "sources", "evidence")):
-        return []
-    return [line[:1].upper() + line[1:] for line in overrides_in_words(case)]
+    return [line[:1].upper() + line[1:] for line in overrides_in_words(case, unchanged=None)]
 
 
 def _talking_points(b: _Briefing) -> list[str]:

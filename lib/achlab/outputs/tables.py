@@ -205,8 +205,12 @@ def heuer_frame(case: Case, scores: HeuerScores) -> pd.DataFrame:
     }, index=pd.Index([case.labels[h] for h in case.hypothesis_ids], name="hypothesis"))
 
 
-def overrides_in_words(case) -> list[str]:
-    """What a scenario changes in its case, one sentence per change."""
+def overrides_in_words(case, unchanged: str | None = "the case as it stands (no assumption "
+                                                     "changed)") -> list[str]:
+    """What a scenario changes in its case, one sentence per change; ``[unchanged]`` if none.
+
+    The sampler's seed is no assumption and is not said. ``unchanged=None`` gives ``[]``.
+    """
     over = case.scenario.overrides if case.scenario else {}
     said = []
     if "as_of" in over:
@@ -225,7 +229,7 @@ def overrides_in_words(case) -> list[str]:
         said.append("leaves out " + ", ".join(map(str, evidence["exclude"])))
     for eid, cells in (evidence.get("ratings") or {}).items():
         said.append(f"rates {eid} " + ", ".join(f"{h} {r}" for h, r in cells.items()))
-    return said or ["the case as it stands (no assumption changed)"]
+    return said or ([unchanged] if unchanged else [])
 
 
 def _setting(value) -> str:

@@ -134,7 +134,6 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
 
     os.environ.setdefault("PYTENSOR_FLAGS", f"base_compiledir={paths.cache_dir() / 'pytensor'}")
     import arviz as az
-    import pymc as pm
 
     if not 2 <= chains <= 4:
         raise ValueError(f"chains must be 2 to 4, got {chains}")
@@ -168,7 +167,7 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
         idata = kept[0]
     else:
         started = time.perf_counter()
-        idata = _sample_pooled(pm, coords, centre, cell_idx, analyst_idx, readings, settings)
+        idata = _sample_pooled(coords, centre, cell_idx, analyst_idx, readings, settings)
         if store is not None:
             store.put(key, idata, time.perf_counter() - started)
     pooled = idata.posterior["pooled"].values.reshape(-1, len(cells))
@@ -207,9 +206,11 @@ def _pooled_key(labels, names, cell_idx, analyst_idx, readings, centre, settings
     return "pooled-" + digest.hexdigest()
 
 
-def _sample_pooled(pm, coords, centre, cell_idx, analyst_idx, readings, settings):
+def _sample_pooled(coords, centre, cell_idx, analyst_idx, readings, settings):
     """Sample the pooling model with the chosen sampler (PyMC's progress logging silenced)."""
     import logging
+
+    import pymc as pm
 
     quiet = logging.getLogger("pymc")
     level = quiet.level
@@ -217,7 +218,7 @@ def _sample_pooled(pm, coords, centre, cell_idx, analyst_idx, readings, settings
     try:
         if settings["sampler"] == "nutpie":
             return _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings)
-        model = _pooling_model(pm, coords, centre, cell_idx, analyst_idx, readings,
+        model = _pooling_model(coords, centre, cell_idx, analyst_idx, readings,
                                settings["rounding_sd"])
         with model:
             # forkserver: no fork() of a multi-threaded process (numba and BLAS threads).
@@ -230,8 +231,10 @@ def _sample_pooled(pm, coords, centre, cell_idx, analyst_idx, readings, settings
         quiet.setLevel(level)
 
 
-def _pooling_model(pm, coords, centre, cell_idx, analyst_idx, readings, rounding_sd):
+def _pooling_model(coords, centre, cell_idx, analyst_idx, readings, rounding_sd):
     """The pooling model; the votes are ``pm.Data``, so one compile serves every case of a shape."""
+    import pymc as pm
+
     with pm.Model(coords=coords) as model:
         centre_ = pm.Data("centre", np.asarray(centre, dtype=float), dims="cell")
         cell_ = pm.Data("cell_index", np.asarray(cell_idx, dtype="int64"), dims="vote")
@@ -254,12 +257,11 @@ _COMPILED: dict[tuple[int, int, int], object] = {}
 def _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings):
     """Sample with nutpie on the compiled model of this shape; ``pooled`` from the draws."""
     import nutpie
-    import pymc as pm
     import xarray as xr
 
     shape = (len(coords["cell"]), len(coords["analyst"]), len(coords["vote"]))
     if shape not in _COMPILED:  # compiled with neutral centres: the start is the same for all
-        model = _pooling_model(pm, coords, np.zeros(len(centre)), cell_idx, analyst_idx,
+        model = _pooling_model(coords, np.zeros(len(centre)), cell_idx, analyst_idx,
                                readings, settings["rounding_sd"])
         _COMPILED[shape] = nutpie.compile_pymc_model(model, backend="numba",
                                                      var_names=["sigma", "shared"])
