@@ -55,3 +55,41 @@ def test_wrap_to_and_first_fitting_respect_the_width():
     options = [text, "short"]
     assert layout.first_fitting(fig, options, 14, width) == "short"
     assert layout.first_fitting(fig, [text, text + "!"], 14, width) == text + "!"
+
+
+SUBTITLE = ("One assumption swung per bar, every other at its mean; blue: reliability, "
+            "orange hatched: motive, grey dotted: reports counted as one.")
+
+
+def _at(fig, dpi):
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    return fig.texts[-1].get_window_extent(fig.canvas.get_renderer()).x1 / fig.bbox.width
+
+
+def test_text_fitting_on_screen_but_not_in_the_exported_png_is_caught():
+    """Hinting makes a line relatively wider at 200 dpi than at 100: a line ending 3 px inside
+    the screen figure runs off the exported PNG, and the check names that resolution."""
+    fig, ax = new_figure()
+    ax.set_axis_off()
+    text = fig.text(0, 0.5, SUBTITLE, fontsize=14)
+    fig.canvas.draw()
+    width = text.get_window_extent(fig.canvas.get_renderer()).width
+    text.set_x(1 - (width + 3) / fig.bbox.width)
+    assert _at(fig, 100) < 1 < _at(fig, 200)
+    fig.set_dpi(100)
+    assert layout.text_problems(fig) == [f"beyond the figure: {SUBTITLE!r} (at 200 dpi)"]
+    assert fig.dpi == 100
+
+
+def test_text_width_is_the_widest_at_any_resolution_shown():
+    fig, _ = new_figure()
+    fig.canvas.draw()
+    on_screen = fig.text(0, 0, SUBTITLE, fontsize=14).get_window_extent(
+        fig.canvas.get_renderer()).width
+    measured = layout.text_width(fig, SUBTITLE, 14)
+    assert measured >= on_screen
+    assert measured * 200 / fig.dpi >= 0.999 * layout._measurer(200).get_text_width_height_descent(
+        SUBTITLE, fig.texts[0].get_fontproperties(), ismath=False)[0]
+    wrapped = layout.wrap_to(fig, SUBTITLE, 14, on_screen - 1)
+    assert "\n" in wrapped

@@ -321,7 +321,8 @@ def _check_index(project: ToyProject, out: Path, capsys) -> None:
         assert html.escape(line.headline) in text
         assert html.escape(confidence(case).line()) in text
         assert f"Latest evidence used: {case.cutoff}" in text
-    assert "source app: reliability 0.2, motive 0.9" in text  # the scenario's overrides
+    assert ("Weather app (app): reliability fixed at 20 %; would say so anyway: 90 %"
+            in text)  # the scenario's overrides
 
 
 @pytest.mark.slow
@@ -414,7 +415,9 @@ def test_an_interrupted_run_leaves_no_partial_file_and_a_rerun_succeeds(tmp_path
 def test_overrides_are_said_in_words_motives_per_hypothesis_included():
     case = load_scenario(paths.project_root() / "scenarios" / "skeptic-of-interested-parties.yaml")
     said = "; ".join(pipeline.overrides_in_words(case))
-    assert "source ua-gov: reliability D, motive (combat 0.9, technical 0.95, none 0.6)" in said
+    assert ("Ukrainian government (ua-gov): reliability D, not usually reliable (about 35 %); "
+            "would say so anyway: 90 % if Combat troops, 95 % if Technical personnel only, "
+            "60 % if No deployment") in said
     assert "{" not in said and "'" not in said
 
 

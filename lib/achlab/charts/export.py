@@ -14,6 +14,7 @@ from pathlib import Path
 import matplotlib as mpl
 
 from achlab import paths
+from achlab.charts.style import EXPORT_DPI
 
 DEFAULT_FORMATS = ("png", "svg", "pdf")
 #: Metadata that would change on every run is removed.
@@ -34,7 +35,7 @@ def _guard(folder: Path) -> None:
 
 
 def export_figure(fig, name: str, formats=DEFAULT_FORMATS, out: Path | str | None = None,
-                  dpi: int = 200) -> list[Path]:
+                  dpi: int = EXPORT_DPI) -> list[Path]:
     """Save ``fig`` as ``<out>/<name>.<fmt>`` for each format, atomically and reproducibly.
 
     Parameters

@@ -68,8 +68,10 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
         if np.nanmin(grid.weight) < 0.5 < np.nanmax(grid.weight):
             cs = ax.contour(grid.x_values, grid.y_values, z, levels=[50], colors="#ffffff",
                             linewidths=2.5, linestyles="--")
-            labels = ax.clabel(cs, fmt=lambda v: f"{v:.0f} %", fontsize=14, colors="#ffffff")
-            curves += [seg for seg in cs.allsegs[0] if len(seg) > 1]
+            segments = [seg for seg in cs.allsegs[0] if len(seg) > 1]
+            labels = ax.clabel(cs, fmt=lambda v: f"{v:.0f} %", fontsize=14, colors="#ffffff",
+                               manual=_far_from(ax, segments, (grid.base_x, grid.base_y)))
+            curves += segments
             handles.append(plt.Line2D([], [], color="#555555", lw=2.5, ls="--",
                                       label="weight 50 %"))
         ax.plot(grid.base_x, grid.base_y, marker="*", ms=22, color="#bd1f01",
@@ -101,6 +103,24 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
             note = "" if grid.possible.all() else "blank: evidence impossible"
             add_footer(fig, case, note=note)
     return fig
+
+
+def _far_from(ax, segments, star) -> list[tuple[float, float]]:
+    """Where to label each contour: its point farthest from the ``star``, away from the edges.
+
+    A label placed by matplotlib alone can sit under the star that marks today's assumptions.
+    """
+    centre = ax.transData.transform(star)
+    box = ax.bbox
+    spots = []
+    for seg in segments:
+        px = ax.transData.transform(seg)
+        clear = ((px[:, 0] > box.x0 + 0.08 * box.width) & (px[:, 0] < box.x1 - 0.08 * box.width)
+                 & (px[:, 1] > box.y0 + 0.08 * box.height)
+                 & (px[:, 1] < box.y1 - 0.08 * box.height))
+        far = np.hypot(*(px - centre).T) * np.where(clear, 1.0, 0.01)
+        spots.append(tuple(seg[int(np.argmax(far))]))
+    return spots
 
 
 def _clear_of_contours(ax, marker, curves, labels) -> None:

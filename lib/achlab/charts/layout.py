@@ -15,11 +15,16 @@ Every chart module takes these helpers from here; none measures or places text o
   overlapping other text).
 
 Sizes are in display pixels unless a name says otherwise (``_pt``: points).
+
+Text is measured, and a chart checked, at every resolution it is shown at (:data:`SHOWN_AT`):
+font hinting makes a line relatively wider at some resolutions than at others, so a subtitle
+that fits on screen can run off the edge of the exported PNG.
 """
 
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 import numpy as np
 
@@ -69,14 +74,31 @@ def renderer(fig):
     return fig.canvas.get_renderer()
 
 
+def shown_at(fig) -> tuple[float, ...]:
+    """The resolutions (dpi) ``fig`` is shown at: its own (on screen) and its exported PNG's."""
+    from achlab.charts.style import EXPORT_DPI
+
+    return tuple(sorted({float(fig.dpi), float(EXPORT_DPI)}))
+
+
+@lru_cache(maxsize=8)
+def _measurer(dpi: float):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, dpi)
+
+
 def text_width(fig, text: str, fontsize: float, weight: str = "normal") -> float:
-    """Width in pixels of ``text`` (widest line) in the current font at ``fontsize``."""
+    """Width in ``fig``'s pixels of ``text`` (widest line) in the current font at ``fontsize``.
+
+    The widest it is at any resolution of :func:`shown_at`, in pixels at ``fig``'s own.
+    """
     from matplotlib.font_manager import FontProperties
 
     prop = FontProperties(size=fontsize, weight=weight)
-    r = renderer(fig)
-    return max((r.get_text_width_height_descent(line, prop, ismath=False)[0]
-                for line in text.split("\n")), default=0.0)
+    lines = text.split("\n")
+    return max((_measurer(dpi).get_text_width_height_descent(line, prop, ismath=False)[0]
+                * fig.dpi / dpi for dpi in shown_at(fig) for line in lines), default=0.0)
 
 
 def wrap_to(fig, text: str, fontsize: float, width_px: float, weight: str = "normal") -> str:
@@ -364,8 +386,24 @@ def text_problems(fig, margin: float = 1.0) -> list[str]:
     """What is wrong with the text of the drawn ``fig``: empty when nothing is.
 
     A problem is a text that reaches beyond the figure (with ``margin`` pixels to spare), or two
-    texts whose boxes overlap (a text inside a legend and the legend's own title excepted).
+    texts whose boxes overlap (a text inside a legend and the legend's own title excepted), at
+    any resolution the figure is shown at (:func:`shown_at`). Each is named once, with the
+    resolution it first shows at when that is not the figure's own.
     """
+    own = fig.dpi
+    found: dict[str, float] = {}
+    try:
+        for dpi in sorted(shown_at(fig), key=lambda d: d != own):
+            fig.set_dpi(dpi)
+            for problem in _problems_at_own_dpi(fig, margin):
+                found.setdefault(problem, dpi)
+    finally:
+        fig.set_dpi(own)
+        fig.canvas.draw()
+    return [p if dpi == own else f"{p} (at {dpi:g} dpi)" for p, dpi in found.items()]
+
+
+def _problems_at_own_dpi(fig, margin: float) -> list[str]:
     boxes = text_boxes(fig)
     frame = fig.bbox
     problems = [f"beyond the figure: {t.get_text()!r}" for t, bb in boxes

@@ -8,7 +8,15 @@ import textwrap
 import numpy as np
 
 from achlab.charts.footer import add_footer
-from achlab.charts.layout import covered, curve_pixels, place_clear, renderer, shorten, spread
+from achlab.charts.layout import (
+    covered,
+    curve_pixels,
+    place_clear,
+    renderer,
+    shorten,
+    spread,
+    text_width,
+)
 from achlab.charts.style import (
     colour_of,
     figure_and_axes,
@@ -103,7 +111,7 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
                         bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#222222"})
             avoid.append(circle)
             head = f"{m + 1}  {item}, {row['date']:%d %b %Y}: {100 * row['effect']:+.0f} pts. "
-            lines.append(head + shorten(str(row["summary"]), 78 - len(head)))
+            lines.append((head, str(row["summary"])))
         sub = ("Exact weights with the evidence dated on or before each date; numbered: the items "
                "that moved the leading weight most.")
         if post_mortem is not None and post_mortem.resolution_date:
@@ -125,27 +133,8 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
                     f"{post_mortem.mean_brier:.3f} to resolution (0 best, 2 worst); truth {first}.")
         if evenly:
             ax.set_xlim(xs[0] - 0.5, xs[-1] + 0.5)
-        if lines:
-            box = ax.text(0, 0, "Key items (change of the leading weight)\n" + "\n".join(lines),
-                          transform=ax.transAxes, fontsize=10.5, zorder=6, linespacing=1.35,
-                          multialignment="left",
-                          bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"})
-            curves = [np.c_[xs, 100 * table[h].to_numpy()] for h in ids]
-            # the 'likely' label at the right end, or at the left if the box then hides less
-            r = renderer(fig)
-            pts = curve_pixels(ax, curves)
-            x_lo, x_hi = ax.get_xlim()
-            spots = ((xs[-1], "right"), (x_lo + 0.005 * (x_hi - x_lo), "left"))
-            costs = []
-            for x, ha in spots:
-                likely.set_x(x)
-                likely.set_ha(ha)
-                costs.append(place_clear(ax, box, curves, avoid)
-                             + covered(pts, likely.get_window_extent(r)))
-            x, ha = spots[0] if costs[0] <= costs[1] else spots[1]
-            likely.set_x(x)
-            likely.set_ha(ha)
-            place_clear(ax, box, curves, avoid)
+        if lines and not own:
+            _key_items_inside(ax, lines, likely, xs, table, ids, avoid)
         if evenly:
             step = max(1, -(-len(dates) // 10))
             ax.set_xticks(xs[::step], [f"{d:%d %b\n%Y}" for d in dates[::step]], fontsize=11)
@@ -162,7 +151,82 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
         if own:
             add_footer(fig, case, note=f"replay {first_date.isoformat()} to "
                        f"{last_date.isoformat()}")
+            if lines:
+                _key_items_below(fig, ax, lines)
+            _likely_label_clear(ax, likely, xs, table, ids)
     return fig
+
+
+KEY_HEADER = "Key items (change of the leading weight)"
+KEY_SIZE = 10.5
+
+
+def _key_items_below(fig, ax, lines) -> None:
+    """The numbered key items in two columns under the x axis and above the footer.
+
+    The axes are raised as far as the block needs, so it hides no line of the chart.
+    """
+    gap = 6.0
+    width = 0.48 * fig.bbox.width
+    shown = [head + _summary_fitting(fig, head, summary, width) for head, summary in lines]
+    half = -(-len(shown) // 2)
+    fig.canvas.draw()
+    r = renderer(fig)
+    footer_top = max(t.get_window_extent(r).y1 for t in fig.texts if t.get_position()[1] < 0.1)
+    block = (1 + half) * KEY_SIZE * 1.35 * fig.dpi / 72
+    short = footer_top + 2 * gap + block - ax.xaxis.label.get_window_extent(r).y0
+    if short > 0:
+        box = ax.get_position()
+        lift = short / fig.bbox.height
+        ax.set_position([box.x0, box.y0 + lift, box.width, box.height - lift])
+        fig.canvas.draw()
+    top = (ax.xaxis.label.get_window_extent(r).y0 - gap) / fig.bbox.height
+    header = fig.text(0.012, top, KEY_HEADER, fontsize=KEY_SIZE, fontweight="bold", va="top")
+    below = (header.get_window_extent(r).y0 - 2) / fig.bbox.height
+    for x, column in ((0.012, shown[:half]), (0.5, shown[half:])):
+        if column:
+            fig.text(x, below, "\n".join(column), fontsize=KEY_SIZE, va="top", linespacing=1.35)
+
+
+def _summary_fitting(fig, head: str, summary: str, width_px: float) -> str:
+    """``summary``, cut at a word (with "…") so that ``head`` and it fit ``width_px``."""
+    chars = len(head) + len(summary)
+    while chars > len(head) + 8:
+        said = shorten(summary, chars - len(head))
+        if text_width(fig, head + said, KEY_SIZE) <= width_px:
+            return said
+        chars -= 3
+    return shorten(summary, 8)
+
+
+def _key_items_inside(ax, lines, likely, xs, table, ids, avoid) -> None:
+    """On a caller's axes: the key items in a box where it hides the fewest points."""
+    text = "\n".join(head + shorten(summary, 78 - len(head)) for head, summary in lines)
+    box = ax.text(0, 0, f"{KEY_HEADER}\n{text}", transform=ax.transAxes, fontsize=KEY_SIZE,
+                  zorder=6, linespacing=1.35, multialignment="left",
+                  bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"})
+    curves = [np.c_[xs, 100 * table[h].to_numpy()] for h in ids]
+    _likely_label_clear(ax, likely, xs, table, ids,
+                        also=lambda: place_clear(ax, box, curves, avoid))
+    place_clear(ax, box, curves, avoid)
+
+
+def _likely_label_clear(ax, likely, xs, table, ids, also=lambda: 0.0) -> None:
+    """The 'likely' band label at the right end, or at the left if it hides fewer points there.
+
+    ``also`` adds the cost of what moves with it (the key box on a caller's axes).
+    """
+    r = renderer(ax.figure)
+    pts = curve_pixels(ax, [np.c_[xs, 100 * table[h].to_numpy()] for h in ids])
+    x_lo, x_hi = ax.get_xlim()
+    costs = []
+    for x, ha in ((xs[-1], "right"), (x_lo + 0.005 * (x_hi - x_lo), "left")):
+        likely.set_x(x)
+        likely.set_ha(ha)
+        costs.append((also() + covered(pts, likely.get_window_extent(r)), x, ha))
+    _, x, ha = min(costs, key=lambda c: c[0])
+    likely.set_x(x)
+    likely.set_ha(ha)
 
 
 def _lead_since(result) -> dt.date | None:

@@ -33,6 +33,8 @@ RATING_TEXT = {"CC": "white", "C": "black", "N": "black", "I": "black", "II": "w
 
 #: 16:9 slide size in inches (13.333 x 7.5); at 200 dpi, 2667 x 1500 pixels.
 SLIDE_SIZE = (13.333, 7.5)
+#: Resolution of exported PNGs (the style file's ``savefig.dpi`` says the same).
+EXPORT_DPI = 200
 
 
 def style() -> None:

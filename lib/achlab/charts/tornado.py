@@ -131,7 +131,7 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
                                          va="bottom", zorder=7,
                                          bbox={"fc": "white", "ec": "none", "pad": 2}))
             keep_labels_inside(ax, bands, 100 * result.base_weight)
-            base_text = f"current (point model) {percent(result.base_weight, case.yardstick)}"
+            base_text = f"current {percent(result.base_weight, case.yardstick)}"
         ax.axvline(base, color="#222222", lw=1.5, ls="--", zorder=3)
         ax.set_ylim(-0.8, len(swings) - 0.2)
         ax.text(base, len(swings) - 0.3, base_text, fontsize=12, va="bottom", ha="center",
@@ -155,7 +155,7 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
             sub = f"Range: {words}. Most sensitive to {_subject(case, first)}."
         else:
             default, sub = "No source has a report to swing", ""
-        sub += ("\nOne assumption swung per bar, others at their mean (point model); "
+        sub += ("\nOne assumption swung per bar, every other at its mean; "
                 "blue: reliability, orange hatched: motive"
                 + (", grey dotted: reports counted as one."
                    if any(b.parameter == "dependence" for b in swings) else "."))

@@ -222,18 +222,33 @@ def overrides_in_words(case, unchanged: str | None = "the case as it stands (no 
         said.append("reliability pooled within source groups" if case.pooling
                     else "reliability not pooled")
     for sid, changes in (over.get("sources") or {}).items():
-        said.append(f"source {sid}: " + ", ".join(f"{k} {_setting(v)}"
-                                                   for k, v in changes.items()))
+        said.append(_source_in_words(case, sid, changes))
     evidence = over.get("evidence") or {}
     if evidence.get("exclude"):
         said.append("leaves out " + ", ".join(map(str, evidence["exclude"])))
     for eid, cells in (evidence.get("ratings") or {}).items():
-        said.append(f"rates {eid} " + ", ".join(f"{h} {r}" for h, r in cells.items()))
+        said.append(f"rates {eid} " + ", ".join(f"{case.labels.get(h, h)} {r}"
+                                                for h, r in cells.items()))
     return said or ([unchanged] if unchanged else [])
 
 
-def _setting(value) -> str:
-    """A scenario setting in words: a per-hypothesis mapping as ``combat 0.8, none 0.5``."""
-    if isinstance(value, dict):
-        return "(" + ", ".join(f"{k} {v}" for k, v in value.items()) + ")"
-    return str(value)
+def _source_in_words(case: Case, source_id: str, changes) -> str:
+    """What a scenario sets for one source, in words.
+
+    For instance ``Ukrainian government (ua-gov): reliability D, not usually reliable (about
+    35 %); would say so anyway: 90 % if Combat troops, 60 % if Nobody``.
+    """
+    source = case.source(source_id)
+    name = source.name.split(" (")[0].strip() or source_id
+    parts = []
+    if "reliability" in changes:
+        parts.append(f"reliability {source.reliability.in_words()}")
+    if "motive" in changes:
+        if source.motive_by:
+            parts.append("would say so anyway: " + ", ".join(
+                f"{percent(a)} if {case.labels.get(h, h)}" for h, a in source.motive_by.items()))
+        else:
+            parts.append(f"would say so anyway: {percent(source.motive)}")
+    parts += [f"{key} {value}" for key, value in changes.items()
+              if key not in ("reliability", "motive")]
+    return f"{name} ({source_id}): " + "; ".join(parts)
