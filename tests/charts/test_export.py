@@ -26,7 +26,7 @@ def test_export_formats_size_and_reproducible_bytes(cases, tmp_path):
 
     def render(folder):
         fig = plot_weights(exact_weights(case), case)
-        written = export_figure(fig, "weights", out=folder)
+        written = export_figure(fig, "weights", out=folder, formats=("png", "svg", "pdf"))
         plt.close(fig)
         return written
 
@@ -51,3 +51,17 @@ def test_export_refuses_inputs_folders(cases):
     for folder in (paths.data_dir(), paths.scenarios_dir(), paths.data_dir() / "nk-troops-2024"):
         with pytest.raises(ValueError, match="refusing"):
             export_figure(fig, "x", out=folder)
+
+
+def test_png_alone_unless_told_by_argument_or_environment(cases, tmp_path, monkeypatch):
+    fig = plot_weights(exact_weights(cases[0]), cases[0])
+    monkeypatch.delenv("ACHLAB_CHART_FORMATS", raising=False)
+    assert [p.name for p in export_figure(fig, "w", out=tmp_path / "a")] == ["w.png"]
+    monkeypatch.setenv("ACHLAB_CHART_FORMATS", "png, PDF")
+    assert [p.name for p in export_figure(fig, "w", out=tmp_path / "b")] == ["w.png", "w.pdf"]
+    assert [p.name for p in export_figure(fig, "w", ["svg"], out=tmp_path / "c")] == ["w.svg"]
+    monkeypatch.setenv("ACHLAB_CHART_FORMATS", "png,gif")
+    with pytest.raises(ValueError, match=r"\$ACHLAB_CHART_FORMATS: unknown chart format 'gif'"):
+        export_figure(fig, "w", out=tmp_path / "d")
+    assert not (tmp_path / "d").exists() or not list((tmp_path / "d").iterdir())
+    plt.close(fig)

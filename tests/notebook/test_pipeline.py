@@ -85,6 +85,8 @@ def test_run_on_two_scenarios_writes_notebooks_charts_and_index(tmp_path, monkey
         chart = out / name / "charts" / "weights.png"
         assert chart.is_file() and chart.stat().st_size > 10_000, f"{chart} missing or empty"
     assert (out / "comparison" / "charts" / "comparison.png").is_file()
+    # PNG alone unless --formats asks for more
+    assert {p.suffix for p in out.glob("*/charts/*")} == {".png"}
 
     # One PyMC fit per scenario, made before the notebooks ran and read by notebooks 03 and 04
     # alike (a comparison fitting with its own seed would have kept a second posterior each);
@@ -235,9 +237,10 @@ TOY_PER_SCENARIO = [
      "case = notebook.load(scenario)\nprint('data', paths.data_dir())\n"
      "time.sleep(float(os.environ.get('ACHLAB_TEST_SLEEP', '0')))", []),
     ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n\n"
+     "import achlab\n\n"
      "charts = paths.scenario_out_dir(case.name) / 'charts'\n"
      "charts.mkdir(parents=True, exist_ok=True)\nfig, ax = plt.subplots(figsize=(3, 2))\n"
-     "ax.bar(case.hypothesis_ids, [1, 2, 3])\nfig.savefig(charts / 'weights.png')\n"
+     "ax.bar(case.hypothesis_ids, [1, 2, 3])\nachlab.export_figure(fig, 'weights', out=charts)\n"
      "print('done', case.name)", []),
 ]
 TOY_ALL_SCENARIOS = [("scenarios = []\nseed = 0\ndraws = tune = chains = None", ["parameters"]),
@@ -354,7 +357,15 @@ def test_a_rerun_redoes_only_what_changed(toy_project, tmp_path, capsys):
 
     assert cli.main(_toy_run(toy_project, out, "--force")) == 0
     assert "3 of 3 notebooks ran" in capsys.readouterr().out
-    assert all(_stamps(out)[k] != third[k] for k in third)
+    fourth = _stamps(out)
+    assert all(fourth[k] != third[k] for k in third)
+
+    # Other chart formats are another output: everything runs again, and the kernels see them.
+    assert {p.name for p in (out / "toy-skeptic" / "charts").iterdir()} == {"weights.png"}
+    assert cli.main(_toy_run(toy_project, out, "--formats", "png,pdf")) == 0
+    assert "3 of 3 notebooks ran" in capsys.readouterr().out
+    assert all(_stamps(out)[k] != fourth[k] for k in fourth)
+    assert (out / "toy-skeptic" / "charts" / "weights.pdf").is_file()
 
 
 def test_run_on_a_scenario_that_fails_validation_exits_2_and_writes_nothing(

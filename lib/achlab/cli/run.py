@@ -1,4 +1,4 @@
-"""``achlab run [SCENARIO ...] [--out DIR] [--data DIR] [--force]``: the whole collection.
+"""``achlab run [SCENARIO ...] [--out DIR] [--data DIR] [--force] [--formats png,svg,pdf]``.
 
 Every notebook for every scenario, with reports, the deck and the course; only what changed
 since the last run.
@@ -27,15 +27,24 @@ def add_arguments(p) -> None:
                    help="keep the code cells in the HTML reports (hidden by default)")
     p.add_argument("--force", action="store_true",
                    help="rerun every notebook, even those whose inputs have not changed")
+    p.add_argument("--formats", default="png",
+                   help="chart file formats, comma-separated: png, svg, pdf (default png; "
+                        "add svg,pdf for print)")
     p.add_argument("--no-course", action="store_true",
                    help="do not run the course (its editions are written by default)")
 
 
 def run(args) -> int:
     """Run the notebooks; exit 2 on bad input, 1 when any notebook failed (each named)."""
+    from achlab.charts.export import chart_formats
     from achlab.cli.common import data_folder, refuse_protected_output
     from achlab.notebook.pipeline import run as run_notebooks
 
+    try:
+        formats = chart_formats(args.formats)
+    except ValueError as exc:
+        print(f"achlab run: --formats: {exc}", file=sys.stderr)
+        return 2
     data = data_folder(args)
     out = Path(args.out) if args.out else paths.out_dir()
     files = [Path(s) for s in args.scenarios] or None
@@ -43,7 +52,7 @@ def run(args) -> int:
     report = run_notebooks(files, out=out, draws=args.draws, tune=args.tune, chains=args.chains,
                            jobs=args.jobs, progress=not args.no_progress,
                            show_code=args.show_code, data=data, force=args.force,
-                           course=not args.no_course)
+                           course=not args.no_course, formats=formats)
     _print_report(report)
     return 1 if report.failures else 0
 

@@ -115,8 +115,11 @@ def effective_number(contributions) -> float:
     return float(d.sum() ** 2 / np.sum(d * d))
 
 
-def event_key(item) -> str:
-    """The event a report belongs to: its ``event``, else its ``origin``, else its own id."""
+def _independent_of(item) -> str:
+    """The key a report counts once under: its ``event``, else its ``origin``, else its id.
+
+    Unlike :func:`achlab.model.case.event_key`, reports of one origin count as one.
+    """
     return getattr(item, "event", "") or item.origin or item.id
 
 
@@ -260,7 +263,7 @@ def confidence(case: Case, draws: int = DRAWS) -> Confidence:
     if lead == rival:
         return Confidence("low", ("There is only one hypothesis.",), ids[lead], ids[lead])
     base = _log_odds(weights, lead, rival)
-    events = _groups(case, event_key)
+    events = _groups(case, _independent_of)
     by_event = _contributions(case, events, lead, rival, base)
     by_source = _contributions(case, _groups(case, lambda e: e.source_id), lead, rival, base)
     n_events, n_sources = effective_number(by_event.values()), effective_number(by_source.values())

@@ -686,9 +686,9 @@ def _clear_partial(out: Path) -> None:
     shutil.rmtree(out / PARTIAL, ignore_errors=True)
 
 
-def _settings(task: Task, show_code: bool) -> dict:
+def _settings(task: Task, show_code: bool, formats: tuple[str, ...]) -> dict:
     return {"parameters": task.parameters, "assumptions": task.assumptions,
-            "show_code": show_code}
+            "show_code": show_code, "chart formats": list(formats)}
 
 
 def chains(tasks: list[Task], jobs: int) -> list[list[Task]]:
@@ -770,11 +770,11 @@ def _start_fits(todo: list[Task], scenario_files: list[Path], data: Path | None,
 
 
 def _split(tasks: list[Task], out: Path, manifest: Manifest, force: bool, show_code: bool,
-           library: str) -> tuple[list[Task], list[Outcome]]:
+           library: str, formats: tuple[str, ...]) -> tuple[list[Task], list[Outcome]]:
     """(tasks to run, outcomes of the tasks that are up to date)."""
     todo, skipped = [], []
     for task in tasks:
-        task.digest = inputs_digest(task.inputs, _settings(task, show_code), library)
+        task.digest = inputs_digest(task.inputs, _settings(task, show_code, formats), library)
         html_copy = task.output.with_suffix(".html")
         if not force and manifest.current(_key(out, task.output), task.digest, task.output,
                                           html_copy):
@@ -787,12 +787,13 @@ def _split(tasks: list[Task], out: Path, manifest: Manifest, force: bool, show_c
 def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws=None, tune=None,
         chains=None, jobs: int = 2, progress: bool = True, folder: Path | None = None,
         stream=None, show_code: bool = False, data: Path | None = None, force: bool = False,
-        course: bool = False) -> RunReport:
+        course: bool = False, formats=None) -> RunReport:
     """Execute every notebook for every scenario that changed; see the module docstring.
 
     ``show_code`` keeps the code cells in the HTML reports (hidden by default); ``data`` is the
     folder of cases (the kernels read it too); ``force`` reruns what is up to date; ``course``
-    also writes the course editions (:func:`run_course`).
+    also writes the course editions (:func:`run_course`); ``formats`` are the charts' file
+    formats (:func:`achlab.charts.export.chart_formats`: PNG alone unless told).
 
     Returns
     -------
@@ -806,6 +807,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     """
     from tqdm.auto import tqdm
 
+    from achlab.charts.export import FORMATS_ENV, chart_formats
     from achlab.notebook.fits import store_root
 
     stream = stream or sys.stderr
@@ -819,14 +821,16 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     _clear_partial(out)  # left by a run that was killed
     offline_mathjax(out)  # once, before the notebooks run in parallel threads
     manifest = Manifest(out)
-    todo, skipped = _split(tasks, out, manifest, force, show_code, library_fingerprint())
+    formats = chart_formats(formats)
+    todo, skipped = _split(tasks, out, manifest, force, show_code, library_fingerprint(),
+                           formats)
     report = RunReport(out, skipped)
     stop = threading.Event()
     # The kernels inherit this process's environment: the output and data folders, and
     # matplotlib's inline backend, so that every figure a notebook draws reaches its outputs and
     # its HTML report (a headless MPLBACKEND=Agg in the calling shell would leave them empty).
     env = {**KERNEL_ENV, "ACHLAB_OUT": str(out), "ACHLAB_DATA": str(data) if data else None,
-           "ACHLAB_FITS": str(store_root())}
+           "ACHLAB_FITS": str(store_root()), FORMATS_ENV: ",".join(formats)}
     try:
         with _Environment(env), tqdm(total=len(todo), desc="notebooks", unit="nb",
                                      disable=not progress or not todo, file=stream) as bar:
