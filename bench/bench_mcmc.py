@@ -240,7 +240,7 @@ def part_cold() -> None:
         cold = run_cold(Path(tmp))
         row("cold: fit() = compile + 4 x 1000 draws (empty cache)", f"{cold['fit']:.2f} s",
             f"< {TARGET_COLD_S:g} s", verdict(cold["fit"] < TARGET_COLD_S))
-        row("  of which compile (nutpie.compile_pymc_model)", f"{cold['compile']:.2f} s")
+        row("  of which compile (nutpie, then kept in the cache)", f"{cold['compile']:.2f} s")
         row("  of which sampling (tune + draws)", f"{cold['sampling']:.2f} s")
         row("  import achlab.engines.mcmc (pymc, nutpie)", f"{cold['import']:.2f} s")
         row("  whole process (python start to exit)", f"{cold['process']:.2f} s")
@@ -253,7 +253,8 @@ def part_cold() -> None:
     warm = run_cold(project_cache)
     row(f"fresh process, warm compile cache: fit(){primed}", f"{warm['fit']:.2f} s",
         f"< {TARGET_FRESH_S:g} s", verdict(warm["fit"] < TARGET_FRESH_S))
-    row("  of which compile (numba: not kept on disk)", f"{warm['compile']:.2f} s")
+    row("  of which compile (read from the cache; with nutpie's import)",
+        f"{warm['compile']:.2f} s")
     row("  whole process", f"{warm['process']:.2f} s")
     row("  cache folder", f"{paths.display_path(project_cache)}")
     with tempfile.TemporaryDirectory(prefix="achlab-fits-") as kept:

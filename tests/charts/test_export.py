@@ -60,6 +60,8 @@ def test_png_alone_unless_told_by_argument_or_environment(cases, tmp_path, monke
     monkeypatch.setenv("ACHLAB_CHART_FORMATS", "png, PDF")
     assert [p.name for p in export_figure(fig, "w", out=tmp_path / "b")] == ["w.png", "w.pdf"]
     assert [p.name for p in export_figure(fig, "w", ["svg"], out=tmp_path / "c")] == ["w.svg"]
+    export_figure(fig, "w", ["png"], out=tmp_path / "b")  # the older PDF would be stale
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["w.png"]
     monkeypatch.setenv("ACHLAB_CHART_FORMATS", "png,gif")
     with pytest.raises(ValueError, match=r"\$ACHLAB_CHART_FORMATS: unknown chart format 'gif'"):
         export_figure(fig, "w", out=tmp_path / "d")

@@ -4,6 +4,7 @@ fingerprint that follows the model, and nutpie's own compile when anything goes 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -39,7 +40,10 @@ def test_the_kept_compile_draws_what_nutpies_own_compile_draws(baseline):
 
     model, sampled = compiled_from_neutral_data(baseline)
     own = nutpie.compile_pymc_model(model, backend="numba", var_names=sampled)
-    kept = nutpie_cache.compile_model(model, var_names=sampled, extra_key="test")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no quiet fallback to nutpie's compile
+        kept = nutpie_cache.compile_model(model, var_names=sampled, extra_key="test")
+    assert kept.compiled_logp_func._pyfunc.__name__ == "ach_nutpie_logp"
     assert np.array_equal(draws(own, baseline), draws(kept, baseline))
 
 
@@ -72,7 +76,8 @@ def test_the_fingerprint_follows_the_model_not_its_data(baseline):
     assert nutpie_cache.model_fingerprint(same_shapes, sampled, point)[0] == key
     assert nutpie_cache.model_fingerprint(model, sampled, point, "other")[0] != key
     pooled = mcmc.build_model(baseline, True, data=mcmc.neutral_data(baseline))
-    assert nutpie_cache.model_fingerprint(pooled, None, pooled.initial_point())[0] != key
+    assert (nutpie_cache.model_fingerprint(pooled, None, pooled.initial_point())[0]
+            != nutpie_cache.model_fingerprint(model, None, point)[0])
     fewer = dataclasses.replace(baseline, evidence=baseline.evidence[:-1])
     shorter = mcmc.build_model(fewer, False, data=mcmc.neutral_data(fewer))
     assert nutpie_cache.model_fingerprint(shorter, sampled, point)[0] != key
@@ -89,3 +94,18 @@ def test_anything_unexpected_falls_back_to_nutpies_own_compile(baseline, monkeyp
     with pytest.warns(RuntimeWarning, match="internals changed"):
         got = nutpie_cache.compile_model("a model", var_names=["rho_free"])
     assert got == ("nutpie", {"backend": "numba", "var_names": ["rho_free"]})
+
+
+@pytest.mark.slow
+def test_the_analysts_pool_uses_the_kept_compile(baseline):
+    from achlab.engines.consensus import pooling, restrict_to
+    from achlab.load.analysts import load_analysts
+
+    analysts = restrict_to(baseline, load_analysts(baseline.id))
+    pooling._COMPILED.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = pooling.pooled_weights(baseline, analysts, draws=100, tune=100, chains=2)
+    (compiled,) = pooling._COMPILED.values()
+    assert compiled.compiled_logp_func._pyfunc.__name__ == "ach_nutpie_logp"
+    assert np.isfinite(result.weights.mean).all()

@@ -329,7 +329,7 @@ def _check_index(project: ToyProject, out: Path, capsys) -> None:
 
 
 @pytest.mark.slow
-def test_a_rerun_redoes_only_what_changed(toy_project, tmp_path, capsys):
+def test_a_rerun_redoes_only_what_changed(toy_project, tmp_path, capsys, monkeypatch):
     out = tmp_path / "out"
     assert cli.main(_toy_run(toy_project, out)) == 0
     assert "3 of 3 notebooks ran" in capsys.readouterr().out
@@ -348,9 +348,15 @@ def test_a_rerun_redoes_only_what_changed(toy_project, tmp_path, capsys):
     assert time.monotonic() - started < 30
     assert _stamps(out) == first
 
+    import achlab.engines.confidence as judging
+
+    judged, judge = [], judging.confidence
+    monkeypatch.setattr(judging, "confidence", lambda case: judged.append(case.name) or judge(case))
     replace_line(toy_project.scenarios[1], 12, "seed: 8")
     assert cli.main(_toy_run(toy_project, out)) == 0
     assert "2 of 2 notebooks ran (1 up to date)" in capsys.readouterr().out
+    assert judged == ["toy-other"]  # once, for the deck and the index alike; not the unchanged one
+    monkeypatch.setattr(judging, "confidence", judge)
     third = _stamps(out)
     changed = {k for k in first if third[k] != first[k]}
     assert changed == {"toy-other/01_toy.ipynb", "comparison/02_all.ipynb"}
@@ -505,3 +511,23 @@ def test_notebooks_sharing_a_kernel_start_afresh_and_show_their_figures(tmp_path
     assert len(set(said)) == 1 and "left over: None" in said[0], said
     assert "9.0" not in said[0]
     assert counts == [1, 1, 1]
+
+
+def _task(scenario: str, number: int, fits: bool = False) -> pipeline.Task:
+    nb = Path(f"{number:02d}_nb.ipynb")
+    return pipeline.Task(nb, Path(scenario) / nb.name, {}, scenario, fits=fits)
+
+
+def test_chains_run_one_edited_scenario_in_two_kernels_and_the_comparison_beside_them():
+    """An edit reruns one scenario and the comparison: the scenario's notebooks are dealt into
+    two chains, fit readers last, and the comparison ends the shorter one (it needs no output of
+    theirs). With more chains than jobs it is a chain of its own, last."""
+    one = [_task("baseline", n, fits=n in (3, 7)) for n in range(1, 9) if n != 4]
+    got = pipeline.chains([*one, _task("comparison", 4, fits=True)], jobs=2)
+    assert [[f"{t.scenario[0]}{t.notebook.stem[:2]}" for t in chain] for chain in got] == [
+        ["b01", "b05", "b08", "b07"], ["b02", "b06", "b03", "c04"]]
+    many = [_task(s, n) for s in "abcdefg" for n in range(1, 4)] + [_task("comparison", 4)]
+    got = pipeline.chains(many, jobs=2)
+    assert [chain[0].scenario for chain in got] == [*"abcdefg", "comparison"]
+    assert [len(chain) for chain in got] == [3] * 7 + [1]
+    assert pipeline.chains([_task("comparison", 4)], jobs=2) == [[_task("comparison", 4)]]

@@ -83,3 +83,21 @@ def test_sources_frame_counts_the_reports_the_weights_use():
                       make_item("E3", "t", {"a": "N", "b": "C"})])
     frame = tables.sources_frame(case)
     assert frame["reports"].to_dict() == {"s": 1, "t": 1}
+
+
+def _post_mortem(briers, first=None):
+    scores = pd.DataFrame({"brier": briers})
+    return SimpleNamespace(scores=scores, mean_brier=float(np.mean(briers)), first_likely=first,
+                           first_likely_held=first)
+
+
+def test_league_ranks_by_mean_brier_and_ties_share_a_rank():
+    league = tables.league_frame({"a": _post_mortem([0.5, 0.1]), "b": _post_mortem([0.2, 0.0]),
+                                  "c": _post_mortem([0.4, 0.2]), "d": _post_mortem([0.2, 0.0])})
+    assert list(league.index) == ["b", "d", "a", "c"]
+    assert list(league["rank"]) == [1, 1, 3, 3]
+    assert tables.league_in_words(league) == (
+        "Against the outcome, b and d scored best (mean Brier 0.100); a and c worst (0.300).")
+    alike = tables.league_frame({"a": _post_mortem([0.1]), "b": _post_mortem([0.1])})
+    assert tables.league_in_words(alike) == (
+        "Against the outcome, every scenario scores alike: mean Brier 0.100.")

@@ -29,7 +29,7 @@ And what they share:
 * :mod:`~achlab.charts.layout`: text on charts: measuring, wrapping, shortening, overlap checks
   and label placement;
 * :mod:`~achlab.charts.footer`: the footer and the short hash of a chart's inputs;
-* :mod:`~achlab.charts.export`: PNG, SVG and PDF files, byte-identical on a rerun.
+* :mod:`~achlab.charts.export`: PNG files (SVG and PDF when asked), byte-identical on a rerun.
 """
 
 from achlab.charts.comparison import plot_comparison

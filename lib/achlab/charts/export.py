@@ -65,6 +65,8 @@ def export_figure(fig, name: str, formats=None, out: Path | str | None = None,
                   dpi: int = EXPORT_DPI) -> list[Path]:
     """Save ``fig`` as ``<out>/<name>.<fmt>`` for each format, atomically and reproducibly.
 
+    Copies of the chart in the formats not asked for (left by an earlier run) are removed.
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -84,8 +86,10 @@ def export_figure(fig, name: str, formats=None, out: Path | str | None = None,
     folder = Path(out) if out is not None else paths.out_dir()
     _guard(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in chart_formats(formats):
+    written, chosen = [], chart_formats(formats)
+    for stale in (folder / f"{name}.{fmt}" for fmt in FORMATS if fmt not in chosen):
+        stale.unlink(missing_ok=True)  # an older run's copy would no longer match the chart
+    for fmt in chosen:
         target = folder / f"{name}.{fmt}"
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=folder)
         os.close(fd)

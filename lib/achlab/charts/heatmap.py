@@ -13,6 +13,7 @@ from achlab.charts.layout import (
     overlaps,
     renderer,
     short_name,
+    spots_far_from,
 )
 from achlab.charts.style import figure_and_axes, set_titles, styled
 from achlab.model import Case
@@ -70,7 +71,7 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
                             linewidths=2.5, linestyles="--")
             segments = [seg for seg in cs.allsegs[0] if len(seg) > 1]
             labels = ax.clabel(cs, fmt=lambda v: f"{v:.0f} %", fontsize=14, colors="#ffffff",
-                               manual=_far_from(ax, segments, (grid.base_x, grid.base_y)))
+                               manual=spots_far_from(ax, segments, (grid.base_x, grid.base_y)))
             curves += segments
             handles.append(plt.Line2D([], [], color="#555555", lw=2.5, ls="--",
                                       label="weight 50 %"))
@@ -103,24 +104,6 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
             note = "" if grid.possible.all() else "blank: evidence impossible"
             add_footer(fig, case, note=note)
     return fig
-
-
-def _far_from(ax, segments, star) -> list[tuple[float, float]]:
-    """Where to label each contour: its point farthest from the ``star``, away from the edges.
-
-    A label placed by matplotlib alone can sit under the star that marks today's assumptions.
-    """
-    centre = ax.transData.transform(star)
-    box = ax.bbox
-    spots = []
-    for seg in segments:
-        px = ax.transData.transform(seg)
-        clear = ((px[:, 0] > box.x0 + 0.08 * box.width) & (px[:, 0] < box.x1 - 0.08 * box.width)
-                 & (px[:, 1] > box.y0 + 0.08 * box.height)
-                 & (px[:, 1] < box.y1 - 0.08 * box.height))
-        far = np.hypot(*(px - centre).T) * np.where(clear, 1.0, 0.01)
-        spots.append(tuple(seg[int(np.argmax(far))]))
-    return spots
 
 
 def _clear_of_contours(ax, marker, curves, labels) -> None:

@@ -4,12 +4,12 @@ Every chart module takes these helpers from here; none measures or places text o
 
 * label text: :func:`shorten`, :func:`source_name`, :func:`short_name`, :func:`font_for_rows`,
   :func:`row_height_pt`;
-* measuring and wrapping: :func:`renderer`, :func:`text_width`, :func:`wrap_to`,
-  :func:`first_fitting`;
+* measuring and wrapping: :func:`renderer`, :func:`shown_at`, :func:`text_width`,
+  :func:`wrap_to`, :func:`shorten_to_fit`, :func:`first_fitting`;
 * overlap checks: :func:`overlaps`, :func:`curve_pixels`, :func:`covered`;
 * fitting the axes to the text: :func:`title_block_bottom`, :func:`fit_left`, :func:`fit_top`,
   :func:`legend_that_fits`;
-* placing labels: :func:`spread`, :func:`place_clear`, :func:`place_beside`,
+* placing labels: :func:`spread`, :func:`place_clear`, :func:`spots_far_from`, :func:`place_beside`,
   :func:`keep_labels_inside`, :func:`decade_ticks`, :func:`label_bar`;
 * checking a drawn chart: :func:`text_boxes`, :func:`text_problems` (text beyond the figure or
   overlapping other text).
@@ -112,6 +112,17 @@ def wrap_to(fig, text: str, fontsize: float, width_px: float, weight: str = "nor
             wrapped = textwrap.fill(para, width, break_on_hyphens=False)
         out.append(wrapped)
     return "\n".join(out)
+
+
+def shorten_to_fit(fig, head: str, text: str, fontsize: float, width_px: float) -> str:
+    """``text``, cut at a word (with "…") so that ``head + text`` is no wider than ``width_px``."""
+    chars = len(head) + len(text)
+    while chars > len(head) + 8:
+        said = shorten(text, chars - len(head))
+        if text_width(fig, head + said, fontsize) <= width_px:
+            return said
+        chars -= 3
+    return shorten(text, 8)
 
 
 def first_fitting(fig, texts, fontsize: float, width_px: float, weight: str = "normal") -> str:
@@ -262,6 +273,27 @@ def place_clear(ax, text, curves, avoid=()) -> float:
     text.set_ha(ha)
     text.set_va(va)
     return float(best_cost)
+
+
+def spots_far_from(ax, curves, point, min_px: float = 60.0) -> list[tuple[float, float]]:
+    """Where to label each curve: its vertex farthest from ``point``, away from the edges.
+
+    ``curves`` are (n, 2) arrays in data coordinates; ``point`` is in data coordinates (a marker
+    the labels must not sit under). Curves shorter than ``min_px`` pixels get no label.
+    """
+    centre = ax.transData.transform(point)
+    box = ax.bbox
+    spots = []
+    for curve in curves:
+        px = ax.transData.transform(curve)
+        if np.hypot(*np.diff(px, axis=0).T).sum() < min_px:
+            continue
+        clear = ((px[:, 0] > box.x0 + 0.08 * box.width) & (px[:, 0] < box.x1 - 0.08 * box.width)
+                 & (px[:, 1] > box.y0 + 0.08 * box.height)
+                 & (px[:, 1] < box.y1 - 0.08 * box.height))
+        far = np.hypot(*(px - centre).T) * np.where(clear, 1.0, 0.01)
+        spots.append(tuple(curve[int(np.argmax(far))]))
+    return spots
 
 
 def place_beside(ax, text, toward: int, keep_clear=(), placed=(), offset: float = 5) -> None:

@@ -14,8 +14,8 @@ from achlab.charts.layout import (
     place_clear,
     renderer,
     shorten,
+    shorten_to_fit,
     spread,
-    text_width,
 )
 from achlab.charts.style import (
     colour_of,
@@ -25,7 +25,7 @@ from achlab.charts.style import (
     set_titles,
     styled,
 )
-from achlab.model.words import percent
+from achlab.model.words import percent, score
 
 
 def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: bool = True,
@@ -50,14 +50,14 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
     matplotlib Figure
     """
     from achlab.engines.replay import LIKELY
-    from achlab.engines.replay import post_mortem as score
+    from achlab.engines.replay import post_mortem as scored
 
     case = result.case
     table = result.weights
     dates = list(table.index)
     ids = list(table.columns)
     if post_mortem is None and case.resolution:
-        post_mortem = score(result)
+        post_mortem = scored(result)
     if evenly:
         xs = np.arange(len(dates), dtype=float)
 
@@ -130,7 +130,8 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
             first = (f"first 'likely' on {post_mortem.first_likely:%d %b %Y}"
                      if post_mortem.first_likely else "never above 55 %")
             sub += (f"\nAgainst the outcome ({case.labels[post_mortem.truth]}): mean Brier score "
-                    f"{post_mortem.mean_brier:.3f} to resolution (0 best, 2 worst); truth {first}.")
+                    f"{score(post_mortem.mean_brier)} to resolution (0 best, 2 worst); "
+                    f"truth {first}.")
         if evenly:
             ax.set_xlim(xs[0] - 0.5, xs[-1] + 0.5)
         if lines and not own:
@@ -168,11 +169,13 @@ def _key_items_below(fig, ax, lines) -> None:
     """
     gap = 6.0
     width = 0.48 * fig.bbox.width
-    shown = [head + _summary_fitting(fig, head, summary, width) for head, summary in lines]
+    shown = [head + shorten_to_fit(fig, head, summary, KEY_SIZE, width)
+             for head, summary in lines]
     half = -(-len(shown) // 2)
     fig.canvas.draw()
     r = renderer(fig)
-    footer_top = max(t.get_window_extent(r).y1 for t in fig.texts if t.get_position()[1] < 0.1)
+    footer_top = max((t.get_window_extent(r).y1 for t in fig.texts
+                      if t.get_position()[1] < 0.1), default=0.0)
     block = (1 + half) * KEY_SIZE * 1.35 * fig.dpi / 72
     short = footer_top + 2 * gap + block - ax.xaxis.label.get_window_extent(r).y0
     if short > 0:
@@ -186,17 +189,6 @@ def _key_items_below(fig, ax, lines) -> None:
     for x, column in ((0.012, shown[:half]), (0.5, shown[half:])):
         if column:
             fig.text(x, below, "\n".join(column), fontsize=KEY_SIZE, va="top", linespacing=1.35)
-
-
-def _summary_fitting(fig, head: str, summary: str, width_px: float) -> str:
-    """``summary``, cut at a word (with "…") so that ``head`` and it fit ``width_px``."""
-    chars = len(head) + len(summary)
-    while chars > len(head) + 8:
-        said = shorten(summary, chars - len(head))
-        if text_width(fig, head + said, KEY_SIZE) <= width_px:
-            return said
-        chars -= 3
-    return shorten(summary, 8)
 
 
 def _key_items_inside(ax, lines, likely, xs, table, ids, avoid) -> None:

@@ -27,9 +27,9 @@ def add_arguments(p) -> None:
                    help="keep the code cells in the HTML reports (hidden by default)")
     p.add_argument("--force", action="store_true",
                    help="rerun every notebook, even those whose inputs have not changed")
-    p.add_argument("--formats", default="png",
-                   help="chart file formats, comma-separated: png, svg, pdf (default png; "
-                        "add svg,pdf for print)")
+    p.add_argument("--formats",
+                   help="chart file formats, comma-separated: png, svg, pdf (default: "
+                        "$ACHLAB_CHART_FORMATS, else png; add svg,pdf for print)")
     p.add_argument("--no-course", action="store_true",
                    help="do not run the course (its editions are written by default)")
 

@@ -21,7 +21,6 @@ import os
 import time
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -229,7 +228,7 @@ class CompiledAchModel:
         self.model = build_model(case, pooling, data=neutral_data(case))
         sampled = [v.name for v in self.model.free_RVs]
         started = time.perf_counter()
-        self.compiled = compile_model(self.model, var_names=sampled, extra_key=_model_source())
+        self.compiled = compile_model(self.model, var_names=sampled)
         self.compile_seconds = time.perf_counter() - started
 
     def sample(self, case: Case, draws: int, tune: int, chains: int, seed: int,
@@ -242,16 +241,6 @@ class CompiledAchModel:
                               seed=seed, progress_bar=False, target_accept=target_accept,
                               save_warmup=False)
         return add_deterministics(case, idata)
-
-
-def _model_source() -> str:
-    """A hash of the source that builds the model: a margin beyond the graph's fingerprint."""
-    from achlab.engines import likelihood
-
-    digest = hashlib.sha256()
-    for module in (__file__, likelihood.__file__):
-        digest.update(Path(module).read_bytes())
-    return digest.hexdigest()
 
 
 def add_deterministics(case: Case, idata):

@@ -32,13 +32,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
+import sys
+import tempfile
 import warnings
 from uuid import uuid4
 
 import numpy as np
 
-#: Bumped whenever the generated callbacks change.
+#: Part of every key; the fingerprint also hashes this module's code (:func:`_own_code`).
 TEMPLATE_VERSION = "2"
 _AS_VOIDPTR = None
 
@@ -63,8 +66,8 @@ def compile_model(model, var_names=None, extra_key: str = ""):
     except Exception as err:  # noqa: BLE001 - nutpie's own compile is always right, only slower
         import nutpie
 
-        warnings.warn(f"the kept nutpie compile failed ({err!r}); compiling with nutpie",
-                      RuntimeWarning, stacklevel=2)
+        warnings.warn(f"nutpie's compile could not be kept on disk ({err}); compiling it "
+                      "the usual way", RuntimeWarning, stacklevel=2)
         return nutpie.compile_pymc_model(model, backend="numba", var_names=var_names)
 
 
@@ -317,8 +320,12 @@ def _make_cfuncs(n_dim, n_expanded, logp_fn_pt, expand_fn_pt, shared_var_keys, s
         warnings.simplefilter("always", numba.NumbaWarning)
         logp_c = numba.cfunc(_logp_signature(), cache=True)(logp_py)
         expand_c = numba.cfunc(_expand_signature(), cache=True)(expand_py)
-    for w in caught:  # "Cannot cache compiled function ...": it works, but is compiled each time
-        warnings.warn(f"nutpie callbacks not kept: {w.message}", RuntimeWarning, stacklevel=2)
+    for w in caught:
+        if "Cannot cache" in str(w.message):  # it works, but is compiled in every process
+            warnings.warn(f"nutpie callbacks not kept: {w.message}", RuntimeWarning,
+                          stacklevel=2)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return logp_c, expand_c
 
 
@@ -387,16 +394,20 @@ def model_fingerprint(model, var_names, point: dict, extra_key: str = "") -> tup
             said[var] = ("c", str(var.type), _data_hash(var.data))
         else:
             said[var] = ("i", var.name, str(var.type), type(var).__name__)
-    for n, node in enumerate(io_toposort(inputs, outs)):
-        op = node.op
-        props = getattr(op, "__props__", None)
-        what = (("noprops", type(op).__module__, type(op).__qualname__, str(op)) if props is None
-                else (type(op).__module__, type(op).__qualname__,
-                      tuple((p, repr(getattr(op, p))) for p in props)))
-        parts.append((what, tuple(said[i] for i in node.inputs)))
-        for j, out in enumerate(node.outputs):
-            said[out] = (n, j, str(out.type))
-    parts += [tuple(said[o] for o in outs),
+    with np.printoptions(threshold=sys.maxsize):  # an array parameter in full, never "..."
+        for n, node in enumerate(io_toposort(inputs, outs)):
+            op = node.op
+            props = getattr(op, "__props__", None)
+            what = (("noprops", type(op).__module__, type(op).__qualname__, str(op))
+                    if props is None else
+                    (type(op).__module__, type(op).__qualname__,
+                     tuple((p, repr(getattr(op, p))) for p in props)))
+            parts.append((what, tuple(said[i] for i in node.inputs)))
+            for j, out in enumerate(node.outputs):
+                said[out] = (n, j, str(out.type))
+    parts += [tuple(said[o] for o in outs), ("names", [o.name for o in outs]),
+              ("model names", sorted(model.named_vars)),
+              ("this module", _own_code()),
               ("free", [model.rvs_to_values[v].name for v in model.free_RVs]),
               ("point", sorted((k, np.shape(x)) for k, x in point.items())),
               ("var_names", None if var_names is None else list(var_names)),
@@ -411,6 +422,17 @@ def model_fingerprint(model, var_names, point: dict, extra_key: str = "") -> tup
     if " at 0x" in text:  # an object shown by its address differs from process to process
         raise _NoFastPath("the graph holds an object without a stable description")
     return hashlib.sha256(text.encode()).hexdigest(), shared
+
+
+def _own_code() -> str:
+    """A hash of the code that writes the callbacks and what is kept of them.
+
+    A change to either makes every kept compile unusable, with no version to remember to bump.
+    """
+    digest = hashlib.sha256()
+    for fn in (_make_cfuncs, _unpacking, _layout, _write_meta, _fast_path, _build):
+        digest.update(marshal.dumps(fn.__code__))
+    return digest.hexdigest()
 
 
 def _data_hash(data) -> str:
@@ -445,6 +467,7 @@ def _write_meta(meta_file, n_dim, n_expanded, shape_info, reparameterized_names,
                    "key": CACHED_SRC_FUNCTIONS[c._pyfunc]}
            for which, c in (("logp", logp_c), ("expand", expand_c))},
     }
-    tmp = meta_file.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(meta))
+    fd, tmp = tempfile.mkstemp(prefix=f".{meta_file.stem}.", suffix=".tmp", dir=meta_file.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(meta))
     os.replace(tmp, meta_file)

@@ -245,6 +245,11 @@ def setting(value: float) -> str:
     return f"{v:.2f}" if round(v, 2) == round(v, 3) else f"{v:.3f}"
 
 
+def score(value: float) -> str:
+    """A Brier score (0 best, 2 worst) or another proper score: three decimals, ``"0.089"``."""
+    return f"{float(value):.3f}"
+
+
 def duration(seconds: float) -> str:
     """A run time as read: ``"<1 s"``, ``"42 s"``, ``"3 min 5 s"``."""
     whole = round(float(seconds))

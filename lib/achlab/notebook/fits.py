@@ -1,10 +1,10 @@
 """PyMC fits made once and shared by every notebook and process that asks for the same one.
 
-Compiling the PyMC model (nutpie's numba step) takes far longer than sampling it, and numba cannot
-keep that compile on disk. So ``achlab run`` fits every scenario in a thread of its own process
-first, while the notebooks that need no fit run: one compile per model structure. It keeps each
+Sampling a fit takes a fraction of a second, but a new process first pays for the imports and for
+loading (or, the first time, making) the compiled model. So ``achlab run`` fits every scenario in
+a thread of its own process first, while the notebooks that need no fit run. It keeps each
 posterior in ``.cache/fits/``; notebooks 03, 04 and 07 call :func:`fit` and :func:`pooled`,
-which read the kept posterior instead of compiling again in every kernel. The
+which read the kept posterior instead of fitting again in every kernel. The
 numbers are the same: a posterior is kept under a hash of everything its draws depend on (the
 model's structure and data, the sampler sizes and seed: :func:`achlab.engines.mcmc.fit_key`), in a
 folder named after the library and the sampler's versions, so a change to any of them is a new

@@ -2,16 +2,17 @@
 
 For every scenario, every per-scenario notebook in ``notebooks/`` is executed with papermill into
 ``out/<scenario>/`` (after an "assumptions used" cell generated from the scenario file is put at
-its top); then the cross-scenario notebooks run once; each executed notebook gets an HTML copy,
+its top); the cross-scenario notebooks run once, beside them (they read the scenario files and
+the kept fits, not the other notebooks' outputs); each executed notebook gets an HTML copy,
 and ``out/index.html`` gives every scenario's bottom line and links them all. A failing notebook
 is reported with its scenario, notebook and cell, and the other scenarios still run.
 
 Reruns redo only what changed: every output's inputs (the case files, the scenario file, the
-notebook, the library and the sampler sizes) are hashed, and the hashes of the outputs written are
-kept in ``out/.achlab-manifest.json``. A notebook whose hash is unchanged and whose outputs exist
-is not run again; ``force`` reruns everything. Executed notebooks and their reports are written
-under ``out/.partial/`` and moved into place when complete, so an interrupted run leaves no half
-file behind.
+notebook, the library, the sampler sizes and the chart formats) are hashed, and the hashes of the
+outputs written are kept in ``out/.achlab-manifest.json``. A notebook whose hash is unchanged and
+whose outputs exist is not run again; ``force`` reruns everything. Executed notebooks and their
+reports are written under ``out/.partial/`` and moved into place when complete, so an
+interrupted run leaves no half file behind.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ CROSS_SCENARIO = "all-scenarios"
 KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 #: File in the output folder keeping each scenario's bottom line under the hash of its inputs.
 BOTTOM_LINES = ".achlab-bottom-lines.json"
+JUDGED = ".achlab-judged.json"
 #: File in the output folder holding the hash of every output's inputs.
 MANIFEST = ".achlab-manifest.json"
 #: Folder of the output folder where executed notebooks are written until they are complete.
@@ -471,6 +473,18 @@ def mathjax_url(place: Path) -> str:
     return f"{relative}?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
 
+#: One exporter per kind of report, used by one thread at a time: a new exporter compiles its
+#: templates again (half the time of an export).
+_EXPORTING = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _exporter(show_code: bool, mathjax: str):
+    exporter = report_exporter(show_code)
+    exporter.mathjax_url = mathjax
+    return exporter
+
+
 def _html(executed: Path, show_code: bool = False, place: Path | None = None) -> Path | None:
     """HTML report of an executed notebook, written beside it.
 
@@ -482,9 +496,9 @@ def _html(executed: Path, show_code: bool = False, place: Path | None = None) ->
     """
     if not executed.is_file():
         return None
-    exporter = report_exporter(show_code)
-    exporter.mathjax_url = mathjax_url(place or executed.parent)
-    body, _ = exporter.from_filename(str(executed))
+    with _EXPORTING:
+        exporter = _exporter(show_code, mathjax_url(place or executed.parent))
+        body, _ = exporter.from_filename(str(executed))
     body = body.replace("</head>", REPORT_CSS + "\n</head>", 1)
     target = executed.with_suffix(".html")
     target.write_text(body, encoding="utf-8")
@@ -517,13 +531,19 @@ def bottom_line(scenario_file: Path, data: Path | None = None) -> BottomLine:
     return _bottom_line_of(load_scenario(scenario_file, data))
 
 
+def _answer_digest(path: Path, case, data: Path | None, library: str) -> str:
+    """Hash of what a scenario's answer depends on: its file, its case folder, the library."""
+    return inputs_digest([Path(path), *_case_files(case.id, data)], {"bottom line": 1}, library)
+
+
 def bottom_lines(scenario_files: list[Path], out: Path, data: Path | None = None,
-                 library: str | None = None) -> dict[str, BottomLine]:
+                 library: str | None = None, judged: dict | None = None) -> dict[str, BottomLine]:
     """Every scenario's bottom line, by name; reused from the last run when its inputs are not.
 
     The lines are kept in ``out/.achlab-bottom-lines.json`` under the hash of the scenario file,
     its case folder and the library, as the notebooks are in the manifest: a rerun with nothing
-    changed computes no weights or confidence again.
+    changed computes no weights or confidence again. ``judged`` (from :func:`judgements`) gives
+    the confidence of a scenario whose line is new.
     """
     library = library or library_fingerprint()
     try:
@@ -534,12 +554,11 @@ def bottom_lines(scenario_files: list[Path], out: Path, data: Path | None = None
     lines, now = {}, {}
     for path in scenario_files:
         case = load_scenario(path, data)
-        digest = inputs_digest([Path(path), *_case_files(case.id, data)], {"bottom line": 1},
-                               library)
+        digest = _answer_digest(path, case, data, library)
         try:
             line = BottomLine(**kept[digest])
         except (KeyError, TypeError):
-            line = _bottom_line_of(case)
+            line = _bottom_line_of(case, (judged or {}).get(case.name))
         lines[line.name] = line
         now[digest] = asdict(line)
     out.mkdir(parents=True, exist_ok=True)
@@ -547,7 +566,41 @@ def bottom_lines(scenario_files: list[Path], out: Path, data: Path | None = None
     return lines
 
 
-def _bottom_line_of(case) -> BottomLine:
+def judgements(scenario_files: list[Path], out: Path, data: Path | None = None,
+               library: str | None = None) -> dict:
+    """Every scenario's :class:`~achlab.engines.confidence.Confidence`, by name.
+
+    Kept in ``out/.achlab-judged.json`` under the hash :func:`bottom_lines` uses, so that the
+    deck and the index judge a scenario once, and a rerun judges only the scenarios that changed.
+    """
+    from dataclasses import fields
+
+    from achlab.engines.confidence import Confidence, confidence
+
+    library = library or library_fingerprint()
+    names = {f.name for f in fields(Confidence)}
+    try:
+        kept = json.loads((out / JUDGED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    kept = kept if isinstance(kept, dict) else {}
+    judged, now = {}, {}
+    for path in scenario_files:
+        case = load_scenario(path, data)
+        digest = _answer_digest(path, case, data, library)
+        said = kept.get(digest)
+        if isinstance(said, dict) and set(said) == names:
+            judged[case.name] = Confidence(**{**said, "reasons": tuple(said["reasons"]),
+                                              "interval": tuple(said["interval"])})
+        else:
+            judged[case.name] = confidence(case)
+        now[digest] = asdict(judged[case.name])
+    out.mkdir(parents=True, exist_ok=True)
+    _write_atomically(out / JUDGED, json.dumps(now, indent=1))
+    return judged
+
+
+def _bottom_line_of(case, judged=None) -> BottomLine:
     from achlab.engines.exact import exact_weights
     from achlab.model.words import headline
 
@@ -556,7 +609,7 @@ def _bottom_line_of(case) -> BottomLine:
     title = case.scenario.title if case.scenario else case.title
     return BottomLine(case.name, title, headline(case.labels[lead], weights[lead]),
                       weights.method, str(case.cutoff or "none"), overrides_in_words(case),
-                      _confidence(case))
+                      judged.line() if judged is not None else _confidence(case))
 
 
 INDEX_CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
@@ -696,17 +749,26 @@ def chains(tasks: list[Task], jobs: int) -> list[list[Task]]:
 
     Within a scenario the notebooks keep their order, except that those reading PyMC fits come
     last (the fits are made meanwhile). When there are fewer scenarios than ``jobs``, each
-    scenario's notebooks are dealt into several chains so that every job has work.
+    scenario's notebooks are dealt into several chains so that every job has work. The
+    comparison reads only the scenario files and the fits. When every chain has a job from the
+    start, it ends the shortest chain (the last of equals) instead of waiting for them all;
+    otherwise it is a chain of its own, last, for the first job that comes free.
     """
     groups: dict[str, list[Task]] = {}
     for task in tasks:
         groups.setdefault(task.scenario, []).append(task)
+    comparison = groups.pop("comparison", [])
     split = max(1, -(-max(1, jobs) // max(1, len(groups))))
     out = []
     for group in groups.values():
         group = sorted(group, key=lambda t: t.fits)
         n = min(split, len(group))
         out += [group[k::n] for k in range(n)]
+    if comparison and out and len(out) <= jobs:
+        shortest = min(range(len(out)), key=lambda n: (len(out[n]), -n))
+        out[shortest] = out[shortest] + comparison
+    elif comparison:
+        out.append(comparison)
     return out
 
 
@@ -822,10 +884,11 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     offline_mathjax(out)  # once, before the notebooks run in parallel threads
     manifest = Manifest(out)
     formats = chart_formats(formats)
-    todo, skipped = _split(tasks, out, manifest, force, show_code, library_fingerprint(),
-                           formats)
+    library = library_fingerprint()
+    todo, skipped = _split(tasks, out, manifest, force, show_code, library, formats)
     report = RunReport(out, skipped)
     stop = threading.Event()
+    judged = None
     # The kernels inherit this process's environment: the output and data folders, and
     # matplotlib's inline backend, so that every figure a notebook draws reaches its outputs and
     # its HTML report (a headless MPLBACKEND=Agg in the calling shell would leave them empty).
@@ -835,11 +898,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
         with _Environment(env), tqdm(total=len(todo), desc="notebooks", unit="nb",
                                      disable=not progress or not todo, file=stream) as bar:
             fitted = _start_fits(todo, scenario_files, data, _sizes(draws, tune, chains), stop)
-            per = [t for t in todo if t.scenario != "comparison"]
-            cross = [t for t in todo if t.scenario == "comparison"]
-            report.outcomes += _execute_all(per, out, jobs, show_code, manifest, bar, stop,
-                                            fitted)
-            report.outcomes += _execute_all(cross, out, 1, show_code, manifest, bar, stop,
+            report.outcomes += _execute_all(todo, out, jobs, show_code, manifest, bar, stop,
                                             fitted)
         if course:
             missing = course_missing()
@@ -848,7 +907,8 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
                                       "project has no " + ", ".join(missing))
             else:
                 report.course = run_course(out / "course", jobs, force, progress, stream)
-        report.extras += _extras(scenario_files, out, stream, data, rewrite=bool(report.ran))
+        judged = judgements(scenario_files, out, data, library) if report.ran else None
+        report.extras += _extras(scenario_files, out, stream, data, judged)
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -857,20 +917,24 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
         if not report.interrupted:
             order = {t.output: n for n, t in enumerate(tasks)}
             report.outcomes.sort(key=lambda o: order[o.task.output])
-            report.index = write_index(report, bottom_lines(scenario_files, out, data))
+            report.index = write_index(report, bottom_lines(scenario_files, out, data,
+                                                            library, judged))
     return report
 
 
 def _extras(scenario_files: list[Path], out: Path, stream, data: Path | None = None,
-            rewrite: bool = True) -> list[Path]:
-    """Other products of a run: the briefing deck (rewritten when a notebook ran)."""
+            judged: dict | None = None) -> list[Path]:
+    """Other products of a run: the briefing deck, rewritten when a notebook ran.
+
+    ``judged`` holds the scenarios' confidence (:func:`judgements`); None when nothing ran.
+    """
     from achlab.outputs.deck import write_deck
 
     target = out / "briefing.pptx"
-    if target.is_file() and not rewrite:
+    if target.is_file() and judged is None:
         return [target]
     try:
-        return [write_deck(scenario_files, target, charts=out, data_dir=data)]
+        return [write_deck(scenario_files, target, charts=out, data_dir=data, judged=judged)]
     except Exception as exc:  # noqa: BLE001 - the deck must not sink the notebooks
         print(f"briefing deck not written: {exc}", file=stream)
         return []
@@ -912,7 +976,8 @@ def run_course(target: Path | None = None, jobs: int = 2, force: bool = False,
                           if p.is_file())
     written, failed = [], []
     with _Environment({"ACHLAB_DATA": None, "ACHLAB_OUT": str(target / "files"),
-                       **KERNEL_ENV}), tempfile.TemporaryDirectory(prefix="achlab-course-") as tmp:
+                       "ACHLAB_CHART_FORMATS": "png", **KERNEL_ENV}), \
+            tempfile.TemporaryDirectory(prefix="achlab-course-") as tmp:
         def one(nb: Path, kernel: NotebookKernel) -> list[Path]:
             editions = [target / edition / f"{nb.stem}.html"
                         for edition in ("student", "instructor")]

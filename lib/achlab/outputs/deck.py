@@ -365,6 +365,7 @@ class _Briefing:
     cases: list[Case]
     weights: list[Weights]
     chart_dir: Path
+    judged: dict | None = None  # scenario name -> Confidence, when the caller has them
 
     @property
     def lead(self) -> Case:
@@ -392,7 +393,8 @@ class _Briefing:
     def confidences(self) -> list:
         from achlab.engines.confidence import confidence
 
-        return [confidence(c) for c in self.cases]
+        judged = self.judged or {}
+        return [judged[c.name] if c.name in judged else confidence(c) for c in self.cases]
 
     def confidence_of(self, case: Case):
         """Analytic confidence in the bottom line of ``case`` (one of :attr:`cases`)."""
@@ -619,11 +621,13 @@ def _text_slides(prs, b: _Briefing, title: str, paragraphs: list[str], first: st
 
 
 def write_deck(scenario_files: list[Path], target: Path, charts: Path | None = None,
-               data_dir: Path | None = None) -> Path:
+               data_dir: Path | None = None, judged: dict | None = None) -> Path:
     """Write the briefing deck for ``scenario_files`` to ``target`` (atomically); returns it.
 
     The scenarios' cases are looked up in ``data_dir`` (default: the project's ``data/``);
-    the charts go to ``<charts>/briefing-charts/`` (default: beside the deck).
+    the charts go to ``<charts>/briefing-charts/`` (default: beside the deck). ``judged`` maps
+    scenario names to their :class:`~achlab.engines.confidence.Confidence` when the caller has
+    them already (``achlab run`` keeps them between runs); the others are judged here.
     """
     from pptx import Presentation
 
@@ -633,7 +637,7 @@ def write_deck(scenario_files: list[Path], target: Path, charts: Path | None = N
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     b = _Briefing(cases, [exact_weights(c) for c in cases],
-                  Path(charts or target.parent) / "briefing-charts")
+                  Path(charts or target.parent) / "briefing-charts", judged)
     prs = Presentation()
     _widescreen(prs)
     _title_slide(prs, b)

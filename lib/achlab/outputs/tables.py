@@ -9,7 +9,7 @@ from achlab.engines.classic import HeuerScores, heuer_rating, heuer_scores, item
 from achlab.engines.exact import Weights, exact_weights
 from achlab.model import Case
 from achlab.model.scales import INTERVAL
-from achlab.model.words import count, judgement_of, percent, percent_range, points
+from achlab.model.words import count, judgement_of, percent, percent_range, points, score
 
 
 def matrix_frame(case: Case) -> pd.DataFrame:
@@ -252,3 +252,43 @@ def _source_in_words(case: Case, source_id: str, changes) -> str:
     parts += [f"{key} {value}" for key, value in changes.items()
               if key not in ("reliability", "motive")]
     return f"{name} ({source_id}): " + "; ".join(parts)
+
+
+def league_frame(outcomes: dict) -> pd.DataFrame:
+    """Scenarios ranked by how their replays scored against the outcome (mean Brier, lowest first).
+
+    Parameters
+    ----------
+    outcomes : dict
+        Scenario name -> :class:`~achlab.engines.replay.PostMortem`.
+
+    Returns
+    -------
+    DataFrame
+        ``rank`` (equal scores to three decimals share one), ``final Brier``, ``mean Brier``,
+        ``first 'likely'`` and ``'likely' from`` (the first date the truth was judged likely,
+        and the date from which it stayed so), one row per scenario.
+    """
+    league = pd.DataFrame({
+        "final Brier": {n: p.scores["brier"].iloc[-1] for n, p in outcomes.items()},
+        "mean Brier": {n: p.mean_brier for n, p in outcomes.items()},
+        "first 'likely'": {n: p.first_likely for n, p in outcomes.items()},
+        "'likely' from": {n: p.first_likely_held for n, p in outcomes.items()},
+    }).rename_axis("scenario").sort_values(["mean Brier", "final Brier"], kind="stable")
+    league.insert(0, "rank", league["mean Brier"].round(3).rank(method="min").astype(int))
+    return league.round({"final Brier": 3, "mean Brier": 3})
+
+
+def league_in_words(league: pd.DataFrame) -> str:
+    """The best and the worst of :func:`league_frame`, in one sentence."""
+    mean = league["mean Brier"]
+    if league["rank"].nunique() == 1:
+        return ("Against the outcome, every scenario scores alike: mean Brier "
+                f"{score(mean.iloc[0])}.")
+
+    def names(rank) -> str:
+        said = list(league.index[league["rank"] == rank])
+        return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+
+    return (f"Against the outcome, {names(1)} scored best (mean Brier {score(mean.iloc[0])}); "
+            f"{names(league['rank'].max())} worst ({score(mean.iloc[-1])}).")

@@ -259,12 +259,13 @@ def _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings):
     import nutpie
     import xarray as xr
 
+    from achlab.engines.nutpie_cache import compile_model
+
     shape = (len(coords["cell"]), len(coords["analyst"]), len(coords["vote"]))
     if shape not in _COMPILED:  # compiled with neutral centres: the start is the same for all
         model = _pooling_model(coords, np.zeros(len(centre)), cell_idx, analyst_idx,
                                readings, settings["rounding_sd"])
-        _COMPILED[shape] = nutpie.compile_pymc_model(model, backend="numba",
-                                                     var_names=["sigma", "shared"])
+        _COMPILED[shape] = compile_model(model, var_names=["sigma", "shared"])
     compiled = _COMPILED[shape].with_data(
         centre=np.asarray(centre, dtype=float), cell_index=np.asarray(cell_idx, dtype="int64"),
         analyst_index=np.asarray(analyst_idx, dtype="int64"),
