@@ -92,3 +92,13 @@ def test_jacobi_rule_integrates_polynomials_of_its_degree_exactly(n_items):
     ref, _ = integrate.quad(lambda x: poly(x) * beta_dist.pdf(x, alpha, beta), 0, 1,
                             epsabs=1e-13)
     assert quad == pytest.approx(ref, rel=1e-10)
+
+
+@pytest.mark.parametrize("half", [0.5, 0.5000000000000001, 0.4999999999999999])
+def test_jacobi_rule_next_to_the_arcsine_prior_is_finite(half):
+    """Beta(0.5, 0.5) a rounding error away: scipy's Gegenbauer rule divides by about 0 there
+    (found by the property test of the exact engine)."""
+    nodes, logw = jacobi_rule(4, half, half)
+    exact = jacobi_rule(4, 0.5, 0.5)
+    assert np.isfinite(nodes).all() and np.isfinite(logw).all()
+    assert np.allclose(nodes, exact[0]) and np.allclose(logw, exact[1])

@@ -289,7 +289,12 @@ def jacobi_rule(n_items: int, alpha: float, beta: float) -> tuple[np.ndarray, np
     The rule is exact for Beta(alpha, beta) integrands that are polynomials of degree ``n_items``.
     """
     m = max(1, -(-(n_items + 1) // 2))
-    x, w = roots_jacobi(m, beta - 1.0, alpha - 1.0)
+    a, b = beta - 1.0, alpha - 1.0
+    if a == b and abs(a + 0.5) < 1e-8:
+        # Equal parameters go to scipy's Gegenbauer rule, which divides by (a + 0.5): exactly
+        # -0.5 is Chebyshev's case, handled; a rounding error away from it gives infinities.
+        a = b = -0.5
+    x, w = roots_jacobi(m, a, b)
     nodes = (x + 1.0) / 2.0
     with np.errstate(divide="ignore"):
         logw = np.log(w) - logsumexp(np.log(w))

@@ -38,7 +38,7 @@ from achlab.engines.exact import Weights, exact_weights
 from achlab.load.scenario import load_scenario
 from achlab.model import Case
 from achlab.model.words import estimative_word, headline, percent
-from achlab.outputs.tables import motive_text
+from achlab.outputs.tables import motive_in_words
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 #: The template's layouts are drawn for a 10-inch-wide (4:3) slide; they are stretched to 16:9.
@@ -585,8 +585,8 @@ def _source_paragraphs(b: _Briefing) -> list[str]:
     lead = b.lead
     paragraphs = [bullet(f"Source material: {lead.source_note or lead.title}")]
     for s in lead.sources:
-        paragraphs.append(bullet(f"{s.name}: reliability {s.reliability.in_words()}, "
-                                 f"motive {motive_text(s)}"))
+        paragraphs.append(bullet(f"{s.name}: reliability {s.reliability.in_words()}; "
+                                 f"{motive_in_words(lead, s)}"))
     return paragraphs
 
 

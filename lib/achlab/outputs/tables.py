@@ -232,6 +232,18 @@ def overrides_in_words(case, unchanged: str | None = "the case as it stands (no 
     return said or ([unchanged] if unchanged else [])
 
 
+def motive_in_words(case: Case, source) -> str:
+    """A source's motive for a briefing, as the chance it would say so anyway.
+
+    ``would say so anyway: 50 %``, or per hypothesis ``would say so anyway: 90 % if Combat
+    troops, 60 % if No deployment``.
+    """
+    if source.motive_by:
+        return "would say so anyway: " + ", ".join(
+            f"{percent(a)} if {case.labels.get(h, h)}" for h, a in source.motive_by.items())
+    return f"would say so anyway: {percent(source.motive)}"
+
+
 def _source_in_words(case: Case, source_id: str, changes) -> str:
     """What a scenario sets for one source, in words.
 
@@ -244,11 +256,7 @@ def _source_in_words(case: Case, source_id: str, changes) -> str:
     if "reliability" in changes:
         parts.append(f"reliability {source.reliability.in_words()}")
     if "motive" in changes:
-        if source.motive_by:
-            parts.append("would say so anyway: " + ", ".join(
-                f"{percent(a)} if {case.labels.get(h, h)}" for h, a in source.motive_by.items()))
-        else:
-            parts.append(f"would say so anyway: {percent(source.motive)}")
+        parts.append(motive_in_words(case, source))
     parts += [f"{key} {value}" for key, value in changes.items()
               if key not in ("reliability", "motive")]
     return f"{name} ({source_id}): " + "; ".join(parts)
@@ -265,7 +273,8 @@ def league_frame(outcomes: dict) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``rank`` (equal scores to three decimals share one), ``final Brier``, ``mean Brier``,
+        ``rank`` (equal scores to three decimals share one), ``final Brier``, ``mean Brier`` (as
+        :func:`~achlab.model.words.score` writes them),
         ``first 'likely'`` and ``'likely' from`` (the first date the truth was judged likely,
         and the date from which it stayed so), one row per scenario.
     """
@@ -276,19 +285,20 @@ def league_frame(outcomes: dict) -> pd.DataFrame:
         "'likely' from": {n: p.first_likely_held for n, p in outcomes.items()},
     }).rename_axis("scenario").sort_values(["mean Brier", "final Brier"], kind="stable")
     league.insert(0, "rank", league["mean Brier"].round(3).rank(method="min").astype(int))
-    return league.round({"final Brier": 3, "mean Brier": 3})
+    for column in ("final Brier", "mean Brier"):
+        league[column] = league[column].map(score)
+    return league
 
 
 def league_in_words(league: pd.DataFrame) -> str:
     """The best and the worst of :func:`league_frame`, in one sentence."""
     mean = league["mean Brier"]
     if league["rank"].nunique() == 1:
-        return ("Against the outcome, every scenario scores alike: mean Brier "
-                f"{score(mean.iloc[0])}.")
+        return f"Against the outcome, every scenario scores alike: mean Brier {mean.iloc[0]}."
 
     def names(rank) -> str:
         said = list(league.index[league["rank"] == rank])
         return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
-    return (f"Against the outcome, {names(1)} scored best (mean Brier {score(mean.iloc[0])}); "
-            f"{names(league['rank'].max())} worst ({score(mean.iloc[-1])}).")
+    return (f"Against the outcome, {names(1)} scored best (mean Brier {mean.iloc[0]}); "
+            f"{names(league['rank'].max())} worst ({mean.iloc[-1]}).")
