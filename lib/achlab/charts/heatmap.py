@@ -24,7 +24,7 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
     """Heat map of the leading hypothesis's weight over two assumptions.
 
     Colour-blind-safe ``cividis``; the 50 % contour is drawn and labelled; where another
-    hypothesis leads is hatched; the current assumptions are marked.
+    hypothesis leads is hatched; today's assumptions (every one at its mean) are marked.
 
     Parameters
     ----------
@@ -77,7 +77,7 @@ def plot_sweep_heatmap(grid, case: Case, ax=None, title: str | None = None):
                                       label="weight 50 %"))
         ax.plot(grid.base_x, grid.base_y, marker="*", ms=22, color="#bd1f01",
                 markeredgecolor="white", markeredgewidth=1.5, ls="none")
-        marker = ax.annotate(f"current assumptions: {percent(grid.base_weight)}",
+        marker = ax.annotate(f"today, all at their means: {percent(grid.base_weight)}",
                              (grid.base_x, grid.base_y), xytext=(14, 14),
                              textcoords="offset points", fontsize=13, color="white",
                              fontweight="bold",

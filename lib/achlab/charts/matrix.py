@@ -41,7 +41,9 @@ def plot_matrix(case: Case, ax=None, top: int | None = None, title: str | None =
             src = case.source(item.source_id)
             rel = src.reliability
             rel_text = (rel.letter or f"{rel.mean:.2f}") + f" {rel.mean:.2f}"
-            ax.text(len(ids) + 0.75, r + 0.5, f"{src.id} [{rel_text}] cred {item.credibility}",
+            stance = STANCE_MARKS.get(item.stance, "")
+            ax.text(len(ids) + 0.75, r + 0.5,
+                    f"{src.id} [{rel_text}] cred {item.credibility}{stance}",
                     va="center", fontsize=font)
         ax.set_xlim(0, len(ids) + 3.2)
         ax.set_ylim(rows, 0)
@@ -50,7 +52,7 @@ def plot_matrix(case: Case, ax=None, top: int | None = None, title: str | None =
                                      max_lines=3, placeholder="…") for h in ids], fontsize=12)
         ax.xaxis.tick_top()
         ax.text(len(ids) + 0.1, -0.15, "bits", fontsize=11, va="bottom")
-        ax.text(len(ids) + 0.75, -0.15, "source [reliability] credibility", fontsize=11,
+        ax.text(len(ids) + 0.75, -0.15, "source [reliability] credibility, stance", fontsize=11,
                 va="bottom")
         labels = [f"{e.id} {shorten(e.summary, 46)}" for e in items]
         ax.set_yticks(np.arange(rows) + 0.5, labels, fontsize=font)
@@ -59,11 +61,15 @@ def plot_matrix(case: Case, ax=None, top: int | None = None, title: str | None =
             spine.set_visible(False)
         shown = f"{rows} most diagnostic of {len(case.evidence)}" if top else f"{rows}"
         set_titles(fig, ax, title or f"Evidence matrix: {shown} items, most diagnostic first",
-                   "Each cell: how consistent the item is with the hypothesis. "
-                   "Diagnosticity in bits: how far the item could shift the odds.", own)
+                   "Cells: how consistent each item is with each hypothesis; bits: how far it "
+                   "could shift the odds; a denial shows its event's ratings.", own)
         if own:
             add_footer(fig, case, note="CC/C consistent, N neutral, I/II inconsistent")
     return fig
+
+
+#: What the source column adds for a report that does not simply assert its event.
+STANCE_MARKS = {"denies": ", denies", "observed": ", observed"}
 
 
 def _cell(c, r, colour):

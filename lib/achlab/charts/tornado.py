@@ -111,7 +111,7 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
             ax.set_xlim(x1, x0)  # inverted: further right = more weight on the lead
             ax.xaxis.set_major_formatter(lambda v, _: one_in(v).replace(" in ", "/"))
             decade_ticks(ax, x0, x1)
-            base_text = f"current: {one_in(result.base_others)}"
+            base_text = f"all at their means: {one_in(result.base_others)}"
         else:
             base = 100 * result.base_weight
             lows = [100 * s.weight_min for s in swings] or [base]
@@ -131,7 +131,7 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
                                          va="bottom", zorder=7,
                                          bbox={"fc": "white", "ec": "none", "pad": 2}))
             keep_labels_inside(ax, bands, 100 * result.base_weight)
-            base_text = f"current {percent(result.base_weight, case.yardstick)}"
+            base_text = f"all at their means: {percent(result.base_weight, case.yardstick)}"
         ax.axvline(base, color="#222222", lw=1.5, ls="--", zorder=3)
         ax.set_ylim(-0.8, len(swings) - 0.2)
         ax.text(base, len(swings) - 0.3, base_text, fontsize=12, va="bottom", ha="center",
