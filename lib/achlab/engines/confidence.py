@@ -38,7 +38,6 @@ from achlab.engines.exact import exact_weights, sweep_log_posterior
 from achlab.engines.likelihood import logsumexp
 from achlab.model import Case
 from achlab.model.scales import ASSERTS, DENIES, INTERVAL, NOT_APPLICABLE, OBSERVED, interval_tails
-from achlab.model.words import percent
 
 LEVELS = ("low", "moderate", "high")
 #: Effective number of independent events and sources for high / moderate confidence.
@@ -224,10 +223,17 @@ def _independence_sentence(count: float, kind: str, top: list[str]) -> str:
 
 
 def _interval_sentence(lo: float, hi: float) -> str:
-    if percent(lo) == percent(hi):
-        return f"uncertain reliabilities leave the leading weight at {percent(lo)}"
-    return (f"uncertain reliabilities move the leading weight between {percent(lo)} "
-            f"and {percent(hi)}")
+    """The width the criterion grades, in points.
+
+    The interval's ends are notebook 03's to give: this Monte Carlo estimate and PyMC's can round
+    one point apart.
+    """
+    width = round(100 * (hi - lo))
+    if width < 1:
+        return ("uncertain reliabilities barely move the leading weight (its 89 % interval is "
+                "under 1 point wide)")
+    unit = "point" if width == 1 else "points"
+    return f"uncertain reliabilities spread the leading weight over {width} {unit} (89 % interval)"
 
 
 def _quality(case: Case, by_event: dict[str, float], groups: dict[str, list[str]]) -> float:
