@@ -263,56 +263,34 @@ def _make_cfuncs(n_dim, n_expanded, logp_fn_pt, expand_fn_pt, shared_var_keys, s
         raise _NoFastPath("nutpie's user_data is not the record this module reads")
     logp_jit, expand_jit = logp_fn_pt.vm.jit_fn, expand_fn_pt.vm.jit_fn
     env = {**_globals(), "logp_inner": logp_jit, "expand_inner": expand_jit}
-    lines, names = _unpacking([shared_var_keys[v] for v in logp_fn_pt.get_shared()],
-                              shared_data, data_at, shape_at)
-    logp_src = "\n".join([
-        "def ach_nutpie_logp(dim, x_, out_, logp_, user_data_):",
-        f"    if dim != {n_dim}:",
-        "        return -1",
-        "    try:",
-        f"        ud = numba.carray(user_data_, ({words},), np.uint64)",
-        f"        x = numba.carray(x_, ({n_dim},))",
-        f"        out = numba.carray(out_, ({n_dim},))",
-        "        logp = numba.carray(logp_, ())",
-        *lines,
-        f"        logp_val, grad = logp_inner({', '.join(['x', *names])})",
-        "        logp[()] = logp_val",
-        "        ok = True",
-        f"        for i in range({n_dim}):",
-        "            g = grad[i]",
-        "            out[i] = g",
-        "            if not np.isfinite(g):",
-        "                ok = False",
-        "        if not ok:",
-        "            return 3",
-        "        if not np.isfinite(logp[()]):",
-        "            return 4",
-        "    except Exception:",
-        "        return 1",
-        "    return 0",
-        "",
-    ])
-    lines, names = _unpacking([shared_var_keys[v] for v in expand_fn_pt.get_shared()],
-                              shared_data, data_at, shape_at)
-    expand_src = "\n".join([
-        "def ach_nutpie_expand(dim, expanded, x_, out_, user_data_):",
-        f"    if dim != {n_dim}:",
-        "        return -1",
-        f"    if expanded != {n_expanded}:",
-        "        return -1",
-        "    try:",
-        f"        ud = numba.carray(user_data_, ({words},), np.uint64)",
-        f"        x = numba.carray(x_, ({n_dim},))",
-        f"        out = numba.carray(out_, ({n_expanded},))",
-        *lines,
-        f"        (values,) = expand_inner({', '.join(['x', *names])})",
-        f"        for i in range({n_expanded}):",
-        "            out[i] = values[i]",
-        "    except Exception:",
-        "        return -2",
-        "    return 0",
-        "",
-    ])
+    def unpack(fn_pt):
+        return _unpacking([shared_var_keys[v] for v in fn_pt.get_shared()], shared_data,
+                          data_at, shape_at)
+
+    lines, names = unpack(logp_fn_pt)
+    logp_src = _callback_source(
+        "ach_nutpie_logp(dim, x_, out_, logp_, user_data_)", [("dim", n_dim)], words, n_dim,
+        ["        logp = numba.carray(logp_, ())", *lines,
+         f"        logp_val, grad = logp_inner({', '.join(['x', *names])})",
+         "        logp[()] = logp_val",
+         "        ok = True",
+         f"        for i in range({n_dim}):",
+         "            g = grad[i]",
+         "            out[i] = g",
+         "            if not np.isfinite(g):",
+         "                ok = False",
+         "        if not ok:",
+         "            return 3",
+         "        if not np.isfinite(logp[()]):",
+         "            return 4"], failed=1)
+    lines, names = unpack(expand_fn_pt)
+    expand_src = _callback_source(
+        "ach_nutpie_expand(dim, expanded, x_, out_, user_data_)",
+        [("dim", n_dim), ("expanded", n_expanded)], words, n_expanded,
+        [*lines,
+         f"        (values,) = expand_inner({', '.join(['x', *names])})",
+         f"        for i in range({n_expanded}):",
+         "            out[i] = values[i]"], failed=-2)
     graphs = (_graph_key(logp_jit), _graph_key(expand_jit))
     logp_py = _registered(logp_src, "ach_nutpie_logp", env, ("logp", *graphs))
     expand_py = _registered(expand_src, "ach_nutpie_expand", env, ("expand", *graphs))
@@ -327,6 +305,30 @@ def _make_cfuncs(n_dim, n_expanded, logp_fn_pt, expand_fn_pt, shared_var_keys, s
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return logp_c, expand_c
+
+
+def _callback_source(signature: str, checks, words: int, out_len: int, body: list[str],
+                     failed: int) -> str:
+    """Source of one callback: its size checks, the views of its pointers, then ``body``.
+
+    ``checks`` are (argument, expected size) pairs, the first being ``dim``; ``failed`` is what
+    it returns when ``body`` raises.
+    """
+    lines = [f"def {signature}:"]
+    for name, size in checks:
+        lines += [f"    if {name} != {size}:", "        return -1"]
+    return "\n".join([
+        *lines,
+        "    try:",
+        f"        ud = numba.carray(user_data_, ({words},), np.uint64)",
+        f"        x = numba.carray(x_, ({checks[0][1]},))",
+        f"        out = numba.carray(out_, ({out_len},))",
+        *body,
+        "    except Exception:",
+        f"        return {failed}",
+        "    return 0",
+        "",
+    ])
 
 
 def _graph_key(jit_fn) -> str:
@@ -430,7 +432,8 @@ def _own_code() -> str:
     A change to either makes every kept compile unusable, with no version to remember to bump.
     """
     digest = hashlib.sha256()
-    for fn in (_make_cfuncs, _unpacking, _layout, _write_meta, _fast_path, _build):
+    for fn in (_make_cfuncs, _callback_source, _unpacking, _layout, _write_meta, _fast_path,
+               _build):
         digest.update(marshal.dumps(fn.__code__))
     return digest.hexdigest()
 

@@ -545,25 +545,9 @@ def bottom_lines(scenario_files: list[Path], out: Path, data: Path | None = None
     changed computes no weights or confidence again. ``judged`` (from :func:`judgements`) gives
     the confidence of a scenario whose line is new.
     """
-    library = library or library_fingerprint()
-    try:
-        kept = json.loads((out / BOTTOM_LINES).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        kept = {}
-    kept = kept if isinstance(kept, dict) else {}
-    lines, now = {}, {}
-    for path in scenario_files:
-        case = load_scenario(path, data)
-        digest = _answer_digest(path, case, data, library)
-        try:
-            line = BottomLine(**kept[digest])
-        except (KeyError, TypeError):
-            line = _bottom_line_of(case, (judged or {}).get(case.name))
-        lines[line.name] = line
-        now[digest] = asdict(line)
-    out.mkdir(parents=True, exist_ok=True)
-    _write_atomically(out / BOTTOM_LINES, json.dumps(now, indent=1))
-    return lines
+    return _kept_by_scenario(
+        scenario_files, out, data, library, BOTTOM_LINES, BottomLine,
+        lambda case: _bottom_line_of(case, (judged or {}).get(case.name)))
 
 
 def judgements(scenario_files: list[Path], out: Path, data: Path | None = None,
@@ -573,31 +557,43 @@ def judgements(scenario_files: list[Path], out: Path, data: Path | None = None,
     Kept in ``out/.achlab-judged.json`` under the hash :func:`bottom_lines` uses, so that the
     deck and the index judge a scenario once, and a rerun judges only the scenarios that changed.
     """
-    from dataclasses import fields
-
     from achlab.engines.confidence import Confidence, confidence
 
+    return _kept_by_scenario(scenario_files, out, data, library, JUDGED, Confidence, confidence,
+                             tuples=("reasons", "interval"))
+
+
+def _kept_by_scenario(scenario_files, out: Path, data, library, store: str, kind, make,
+                      tuples=()) -> dict:
+    """One ``kind`` (a dataclass) per scenario, by name, kept between runs.
+
+    A value is read from ``out/<store>`` when kept there under the hash of its scenario's inputs
+    (:func:`_answer_digest`), else made by ``make(case)``. The store is rewritten with this
+    run's scenarios; ``tuples`` are the fields JSON gives back as lists.
+    """
+    from dataclasses import fields
+
     library = library or library_fingerprint()
-    names = {f.name for f in fields(Confidence)}
+    names = {f.name for f in fields(kind)}
     try:
-        kept = json.loads((out / JUDGED).read_text(encoding="utf-8"))
+        kept = json.loads((out / store).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         kept = {}
     kept = kept if isinstance(kept, dict) else {}
-    judged, now = {}, {}
+    values, now = {}, {}
     for path in scenario_files:
         case = load_scenario(path, data)
         digest = _answer_digest(path, case, data, library)
         said = kept.get(digest)
         if isinstance(said, dict) and set(said) == names:
-            judged[case.name] = Confidence(**{**said, "reasons": tuple(said["reasons"]),
-                                              "interval": tuple(said["interval"])})
+            value = kind(**{**said, **{k: tuple(said[k]) for k in tuples}})
         else:
-            judged[case.name] = confidence(case)
-        now[digest] = asdict(judged[case.name])
+            value = make(case)
+        values[case.name] = value
+        now[digest] = asdict(value)
     out.mkdir(parents=True, exist_ok=True)
-    _write_atomically(out / JUDGED, json.dumps(now, indent=1))
-    return judged
+    _write_atomically(out / store, json.dumps(now, indent=1))
+    return values
 
 
 def _bottom_line_of(case, judged=None) -> BottomLine:
