@@ -67,3 +67,44 @@ def test_png_alone_unless_told_by_argument_or_environment(cases, tmp_path, monke
         export_figure(fig, "w", out=tmp_path / "d")
     assert not (tmp_path / "d").exists() or not list((tmp_path / "d").iterdir())
     plt.close(fig)
+
+
+def test_the_png_is_what_savefig_writes(cases, tmp_path):
+    """The export draws once and keeps the pixels; the file is byte for byte savefig's."""
+    from achlab.charts.export import METADATA, PNG_OPTIONS
+
+    fig = plot_weights(exact_weights(cases[0]), cases[0])
+    written = export_figure(fig, "w", out=tmp_path, formats=("png",))[0]
+    fig.savefig(tmp_path / "direct.png", format="png", dpi=200, metadata=METADATA["png"],
+                **PNG_OPTIONS)
+    plt.close(fig)
+    assert written.read_bytes() == (tmp_path / "direct.png").read_bytes()
+
+
+def test_the_preview_is_the_export_at_screen_resolution_until_the_figure_changes(cases,
+                                                                                tmp_path):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from achlab.charts.export import preview_png
+
+    fig = plot_weights(exact_weights(cases[0]), cases[0])
+    assert preview_png(fig) is None, "a figure never exported has no preview"
+    exported = export_figure(fig, "w", out=tmp_path, formats=("png",))[0]
+    shown = Image.open(io.BytesIO(preview_png(fig)))
+    width, height = (int(v) for v in fig.get_size_inches() * fig.dpi)
+    assert shown.size == (width, height)
+    halved = Image.open(exported).convert("RGBA").reduce(2)
+    assert np.array_equal(np.asarray(shown), np.asarray(halved))
+    fig.axes[0].set_title("changed after the export")
+    assert preview_png(fig) is None, "a changed figure must be drawn again, not shown as saved"
+
+    export_figure(fig, "w", out=tmp_path, formats=("png",))
+    assert preview_png(fig) is not None
+    fig.canvas.draw()
+    assert preview_png(fig) is None, "drawn again since: the preview may no longer be it"
+    export_figure(fig, "w", out=tmp_path, formats=("svg",))
+    assert preview_png(fig) is None, "no PNG exported, nothing to preview"
+    plt.close(fig)

@@ -93,3 +93,20 @@ def test_text_width_is_the_widest_at_any_resolution_shown():
         SUBTITLE, fig.texts[0].get_fontproperties(), ismath=False)[0]
     wrapped = layout.wrap_to(fig, SUBTITLE, 14, on_screen - 1)
     assert "\n" in wrapped
+
+
+def test_shorten_to_fit_keeps_the_longest_cut_that_fits():
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(8, 2))
+    head = "3  ev-12, 04 Nov 2024: +28 pts. "
+    text = ("South Korea's intelligence service says some 10,000 North Korean soldiers are in "
+            "Russia's Kursk region and that more are being trained in the Far East")
+    width = 0.6 * fig.bbox.width
+    said = layout.shorten_to_fit(fig, head, text, 10.5, width)
+    assert said.endswith("…") and layout.text_width(fig, head + said, 10.5) <= width
+    longer = [layout.shorten(text, n) for n in range(len(said), len(text) + 1)]
+    assert all(layout.text_width(fig, head + cut, 10.5) > width
+               for cut in longer if len(cut) > len(said)), "a longer cut would have fitted"
+    assert layout.shorten_to_fit(fig, head, "short enough", 10.5, width) == "short enough"
+    plt.close(fig)

@@ -462,72 +462,48 @@ def test_notebook_scope_is_read_without_nbformat(tmp_path):
     assert pipeline.notebook_scope(path) == "per-scenario"
 
 
-def test_a_kernel_never_started_imports_nothing_to_shut_down():
-    # A rerun with nothing to run still makes and shuts down its (unstarted) kernels; importing
-    # nbclient there pulls in nbformat and jsonschema's format grammars: seconds for nothing.
-    code = ("import sys\nfrom pathlib import Path\n"
-            "from achlab.notebook.pipeline import NotebookKernel\n"
-            "NotebookKernel(Path('.')).shutdown()\n"
-            "print(sorted(m for m in ('nbclient', 'nbformat', 'jupyter_client') "
-            "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)
-    assert done.stdout.strip() == "[]"
-
-
-SHARED_KERNEL_CELL = """from achlab import notebook
-notebook.setup()
-import matplotlib.pyplot as plt
-print("left over:", globals().get("left_over"), plt.rcParams["lines.linewidth"])
-left_over = "from the notebook before"
-plt.rcParams["lines.linewidth"] = 9.0
-fig, ax = plt.subplots()
-ax.plot([1, 2])"""
-
-
-@pytest.mark.slow
-def test_notebooks_sharing_a_kernel_start_afresh_and_show_their_figures(tmp_path, monkeypatch):
-    import papermill as pm
-
-    monkeypatch.setenv("MPLBACKEND", pipeline.KERNEL_ENV["MPLBACKEND"])
-    kernel = pipeline.NotebookKernel(tmp_path)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SHARED_KERNEL_CELL)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, tmp_path / "in.ipynb")
-    said, images, counts = [], [], []
-    try:
-        for n in range(3):
-            pm.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / f"out{n}.ipynb"),
-                                kernel_name="python3", progress_bar=False, km=kernel.fresh())
-            kernel.close_clients()
-            cell = nbformat.read(tmp_path / f"out{n}.ipynb", as_version=4).cells[0]
-            said += [o.text for o in cell.outputs if o.output_type == "stream"]
-            images.append(sum("image/png" in o.get("data", {}) for o in cell.outputs))
-            counts.append(cell.execution_count)
-    finally:
-        kernel.shutdown()
-    assert images == [1, 1, 1], "a notebook after the first shows no figure"
-    assert len(set(said)) == 1 and "left over: None" in said[0], said
-    assert "9.0" not in said[0]
-    assert counts == [1, 1, 1]
-
-
 def _task(scenario: str, number: int, fits: bool = False) -> pipeline.Task:
     nb = Path(f"{number:02d}_nb.ipynb")
     return pipeline.Task(nb, Path(scenario) / nb.name, {}, scenario, fits=fits)
 
 
-def test_chains_run_one_edited_scenario_in_two_kernels_and_the_comparison_beside_them():
-    """An edit reruns one scenario and the comparison: the scenario's notebooks are dealt into
-    two chains, fit readers last, and the comparison ends the shorter one (it needs no output of
-    theirs). With more chains than jobs it is a chain of its own, last."""
+def test_the_queue_puts_fit_readers_last_and_the_comparison_before_the_last_of_them():
+    """Workers take the tasks in this order, each the next one when free: a scenario's fit
+    readers after its other notebooks (its fits are made meanwhile), the comparison before the
+    last scenario's fit readers (every fit is made by then; shorter notebooks end the run)."""
     one = [_task("baseline", n, fits=n in (3, 7)) for n in range(1, 9) if n != 4]
-    got = pipeline.chains([*one, _task("comparison", 4, fits=True)], jobs=2)
-    assert [[f"{t.scenario[0]}{t.notebook.stem[:2]}" for t in chain] for chain in got] == [
-        ["b01", "b05", "b08", "b07"], ["b02", "b06", "b03", "c04"]]
-    many = [_task(s, n) for s in "abcdefg" for n in range(1, 4)] + [_task("comparison", 4)]
-    got = pipeline.chains(many, jobs=2)
-    assert [chain[0].scenario for chain in got] == [*"abcdefg", "comparison"]
-    assert [len(chain) for chain in got] == [3] * 7 + [1]
-    assert pipeline.chains([_task("comparison", 4)], jobs=2) == [[_task("comparison", 4)]]
+    got = pipeline.queued([*one, _task("comparison", 4, fits=True)])
+    assert [f"{t.scenario[0]}{t.notebook.stem[:2]}" for t in got] == [
+        "b01", "b02", "b05", "b06", "b08", "c04", "b03", "b07"]
+    many = [_task(s, n, fits=n == 3) for s in "ab" for n in range(1, 4)]
+    got = pipeline.queued([*many, _task("comparison", 4)])
+    assert [f"{t.scenario}{t.notebook.stem[:2]}" for t in got] == [
+        "a01", "a02", "a03", "b01", "b02", "comparison04", "b03"]
+    assert pipeline.queued([_task("comparison", 4)]) == [_task("comparison", 4)]
+
+
+def test_fit_readers_wait_for_their_own_scenario_and_the_comparison_for_every_one():
+    import threading
+
+    ready, stop = pipeline.FitsReady(), threading.Event()
+    done = []
+
+    def reader(scenario):
+        ready.wait(scenario, stop)
+        done.append(scenario)
+
+    threads = [threading.Thread(target=reader, args=(s,)) for s in ("a", "b", None)]
+    for t in threads:
+        t.start()
+    ready.made("a")
+    threads[0].join(timeout=5)
+    assert done == ["a"], "a scenario's readers go as soon as its own fits are made"
+    ready.made("b")
+    threads[1].join(timeout=5)
+    assert done == ["a", "b"] and threads[2].is_alive(), "the comparison waits for all"
+    ready.all_made()
+    threads[2].join(timeout=5)
+    assert done == ["a", "b", None]
+    stopped = pipeline.FitsReady()
+    stop.set()
+    stopped.wait("never made", stop)  # returns: the run was interrupted

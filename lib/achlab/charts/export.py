@@ -4,18 +4,23 @@ The formats are those passed, else ``$ACHLAB_CHART_FORMATS`` (comma-separated; `
 --formats`` sets it for the notebooks), else PNG alone: vector copies take twice as long as the
 PNG and only print needs them.
 
-What is saved is what is previewed: no tight-bbox cropping (the footer stays). Writes are atomic
-(a temporary file in the same folder, then a rename) and only ever go below ``out/`` or another
-folder the caller names, never into ``data/`` or ``scenarios/``.
+What is saved is what is previewed: no tight-bbox cropping (the footer stays). The PNG's render
+is kept, halved to screen resolution, as the figure's preview (:func:`preview_png`): a notebook
+shows the chart it exported without drawing it a second time. Writes are atomic (a temporary
+file in the same folder, then a rename) and only ever go below ``out/`` or another folder the
+caller names, never into ``data/`` or ``scenarios/``.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import weakref
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 
 from achlab import paths
 from achlab.charts.style import EXPORT_DPI
@@ -31,6 +36,11 @@ METADATA = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
 }
+
+
+#: Figure -> its exported PNG's pixels reduced to the figure's own resolution, until it is drawn
+#: again (:func:`preview_png`).
+_PREVIEWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _guard(folder: Path) -> None:
@@ -89,17 +99,78 @@ def export_figure(fig, name: str, formats=None, out: Path | str | None = None,
     written, chosen = [], chart_formats(formats)
     for stale in (folder / f"{name}.{fmt}" for fmt in FORMATS if fmt not in chosen):
         stale.unlink(missing_ok=True)  # an older run's copy would no longer match the chart
+    rendered = None
     for fmt in chosen:
         target = folder / f"{name}.{fmt}"
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=folder)
         os.close(fd)
         try:
-            with mpl.rc_context({"svg.hashsalt": "achlab", "svg.fonttype": "path"}):
-                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=METADATA[fmt],
-                            **(PNG_OPTIONS if fmt == "png" else {}))
+            if fmt == "png":
+                rendered = _write_png(fig, tmp, dpi)
+            else:
+                with mpl.rc_context({"svg.hashsalt": "achlab", "svg.fonttype": "path"}):
+                    fig.savefig(tmp, format=fmt, dpi=dpi, metadata=METADATA[fmt])
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         written.append(target)
+    if rendered is not None:
+        _keep_preview(fig, rendered, dpi)
     return written
+
+
+def _write_png(fig, target: str, dpi: float) -> np.ndarray | None:
+    """Draw ``fig`` once at ``dpi``, write it as ``savefig`` would, and return the pixels.
+
+    None is returned (and ``savefig`` does it all) when the drawing is not the size Agg draws
+    a whole figure at, as when a ``savefig.bbox`` setting crops it.
+    The bytes written are those of ``fig.savefig(target, format="png", dpi=dpi, ...)``, which
+    draws and hands the canvas's pixels to :func:`matplotlib.image.imsave` the same way.
+    """
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=dpi)
+    width, height = (int(v) for v in fig.get_size_inches() * dpi)
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
+    if pixels.size != width * height * 4:  # not what Agg draws: let savefig do it all
+        fig.savefig(target, format="png", dpi=dpi, metadata=METADATA["png"], **PNG_OPTIONS)
+        return None
+    pixels = pixels.reshape(height, width, 4)
+    mpl.image.imsave(target, pixels, format="png", origin="upper", dpi=dpi,
+                     metadata=METADATA["png"], **PNG_OPTIONS)
+    return pixels
+
+
+def _keep_preview(fig, pixels: np.ndarray, dpi: float) -> None:
+    """Keep ``pixels`` (drawn at ``dpi``) as ``fig``'s preview, at the figure's own resolution.
+
+    Only an exact reduction is kept (``dpi`` a whole multiple of the figure's); the preview is
+    forgotten as soon as the figure changes (it becomes stale) or is drawn again.
+    """
+    from PIL import Image
+
+    factor = dpi / fig.dpi
+    if factor < 1 or factor != int(factor):
+        _PREVIEWS.pop(fig, None)
+        return
+    image = Image.fromarray(pixels, "RGBA")
+    _PREVIEWS[fig] = image.reduce(int(factor)) if factor > 1 else image
+    if not getattr(fig, "_achlab_preview_watch", False):
+        fig.canvas.mpl_connect("draw_event", lambda event: _PREVIEWS.pop(event.canvas.figure,
+                                                                           None))
+        fig._achlab_preview_watch = True
+    fig.stale = False  # drawn: what it shows now is the preview; any change makes it stale
+
+
+def preview_png(fig) -> bytes | None:
+    """The PNG of ``fig`` at its own resolution, made from its last export, or None.
+
+    None when the figure was not exported as PNG, or changed or was drawn since. Notebooks show
+    this instead of drawing the figure again (:mod:`achlab.notebook.session`).
+    """
+    image = _PREVIEWS.get(fig)
+    if image is None or fig.stale:
+        return None
+    out = io.BytesIO()
+    image.save(out, format="png", compress_level=1)
+    return out.getvalue()

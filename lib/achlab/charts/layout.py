@@ -115,14 +115,23 @@ def wrap_to(fig, text: str, fontsize: float, width_px: float, weight: str = "nor
 
 
 def shorten_to_fit(fig, head: str, text: str, fontsize: float, width_px: float) -> str:
-    """``text``, cut at a word (with "…") so that ``head + text`` is no wider than ``width_px``."""
-    chars = len(head) + len(text)
-    while chars > len(head) + 8:
-        said = shorten(text, chars - len(head))
-        if text_width(fig, head + said, fontsize) <= width_px:
-            return said
-        chars -= 3
-    return shorten(text, 8)
+    """``text``, cut at a word (with "…") so that ``head + text`` is no wider than ``width_px``.
+
+    The longest such cut is found by halving: a longer cut is never narrower, and each try is
+    measured at every resolution the chart is shown at.
+    """
+    def fits(chars: int) -> bool:
+        return text_width(fig, head + shorten(text, chars), fontsize) <= width_px
+
+    if fits(len(text)):
+        return shorten(text, len(text))
+    lo, hi = 8, len(text)  # the longest cut that fits is at least lo and below hi
+    if not fits(lo):
+        return shorten(text, 8)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return shorten(text, lo)
 
 
 def first_fitting(fig, texts, fontsize: float, width_px: float, weight: str = "normal") -> str:

@@ -4,6 +4,7 @@
 - :mod:`~achlab.notebook.fits`: PyMC fits made once and read by every notebook that asks again;
 - :mod:`~achlab.notebook.widgets`: the reliability sliders panel;
 - :mod:`~achlab.notebook.pipeline`: ``achlab run``, every notebook per scenario, with reports;
+- :mod:`~achlab.notebook.kernels`: kernels kept across the notebooks a worker runs;
 - :mod:`~achlab.notebook.hygiene`: committed notebooks carry no outputs.
 """
 

@@ -128,14 +128,16 @@ def pooled(case, analysts, **settings):
     return pooled_weights(case, analysts, store=FitStore(), **settings)
 
 
-def prefit(cases, *, draws=None, tune=None, chains=None, data=None, stop=None) -> list[str]:
+def prefit(cases, *, draws=None, tune=None, chains=None, data=None, stop=None,
+           on_case=None) -> list[str]:
     """Make and keep, in this process, the fits the notebooks will ask for; the names fitted.
 
     For each case: the PyMC fit of notebooks 03 and 04 (the case's own seed, ``check=False``)
     and, when the case has an analysts folder (under ``data``, default the project's), the
     analysts' pool of notebook 07. Each model compiles once per structure here, instead of once
     in every notebook's kernel. A fit that fails is passed over: its notebook fits again and
-    reports the failure where it belongs. ``stop`` (a ``threading.Event``) ends the loop early.
+    reports the failure where it belongs. ``stop`` (a ``threading.Event``) ends the loop early;
+    ``on_case(name)``, when given, is called as each case is done with (fitted, kept or failed).
     """
     from achlab.engines import mcmc
     from achlab.engines.consensus import pooled_weights
@@ -154,6 +156,8 @@ def prefit(cases, *, draws=None, tune=None, chains=None, data=None, stop=None) -
             _quietly(pooled_weights, case, analysts, store=store, **sizes)
         if store.puts > before:
             fitted.append(case.name)
+        if on_case is not None:
+            on_case(case.name)
     return fitted
 
 

@@ -24,7 +24,7 @@ import os
 import sys
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +34,7 @@ from achlab.engines.likelihood import RELEVANCE_NOTE
 from achlab.load.case import case_dir
 from achlab.load.scenario import load_scenario
 from achlab.model import InputError
+from achlab.notebook.kernels import KernelPool, NotebookKernel
 from achlab.outputs.tables import assumptions_markdown, overrides_in_words
 
 CROSS_SCENARIO = "all-scenarios"
@@ -282,114 +283,16 @@ def _publish(out: Path, *finals: Path) -> None:
             os.replace(staged, final)
 
 
-#: Run in a kernel before each notebook it runs after another: a clean user namespace, matplotlib
-#: and the warning filters as the kernel started, execution counts from 1.
-RESET_CODE = ("from achlab.notebook.session import start_afresh\n"
-              "start_afresh(get_ipython())\n")
-
-
-class NotebookKernel:
-    """One kernel that runs several notebooks in turn, each in a fresh namespace.
-
-    Starting a kernel and importing the scientific stack costs seconds per notebook; a run pays
-    it once per chain of notebooks instead. Before each notebook the user namespace is cleared
-    (:data:`RESET_CODE`); a kernel that died, or that cannot be reset, is replaced by a new one.
-    The clients that talk to it (papermill makes one per notebook) are closed after each.
-    """
-
-    def __init__(self, cwd: Path):
-        self.cwd = Path(cwd)
-        self.km = None
-
-    def fresh(self):
-        """The kernel manager of a live kernel with a clean namespace (started when needed)."""
-        from nbclient.util import run_sync
-
-        if self.km is not None and run_sync(self.km.is_alive)() and self._reset():
-            return self.km
-        self.shutdown()
-        self.cwd.mkdir(parents=True, exist_ok=True)
-        self.km = _tracking_manager()(kernel_name="python3")
-        run_sync(self.km.start_kernel)(  # history in memory, as papermill's own kernels
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL",
-                             "--HistoryManager.hist_file=:memory:"], cwd=str(self.cwd))
-        if not self._reset():
-            raise RuntimeError("a new notebook kernel did not answer")
-        return self.km
-
-    def _reset(self) -> bool:
-        """Run :data:`RESET_CODE`; False when the kernel does not answer or the code fails."""
-        from nbclient.util import run_sync
-
-        client = self.km.client()
-        client.start_channels()
-        try:
-            run_sync(client.wait_for_ready)(timeout=120)
-            reply = run_sync(client.execute_interactive)(RESET_CODE, silent=True,
-                                                         store_history=False, timeout=120)
-            return reply.get("content", {}).get("status") == "ok"
-        except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced
-            return False
-        finally:
-            self.close_clients()
-
-    def close_clients(self) -> None:
-        """Stop the channels of every client made for the kernel so far."""
-        while self.km is not None and self.km.clients:
-            self.km.clients.pop().stop_channels()
-
-    def shutdown(self) -> None:
-        """Stop the kernel (if one was started; nothing is imported otherwise)."""
-        if self.km is not None:
-            from nbclient.util import run_sync  # its import pulls in nbformat: seconds
-
-            self.close_clients()
-            try:
-                run_sync(self.km.shutdown_kernel)(now=True)
-            except Exception:  # noqa: BLE001 - it is gone either way
-                pass
-            self.km = None
-
-
-def in_one_kernel(items: list, work, cwd: Path, stop: threading.Event | None = None) -> list:
-    """``work(item, kernel)`` for each item in turn, in one :class:`NotebookKernel`.
-
-    The kernel starts in ``cwd`` when first needed and is shut down at the end; once ``stop``
-    is set, the items left are not worked on.
-    """
-    kernel = NotebookKernel(cwd)
-    try:
-        return [work(item, kernel) for item in items if stop is None or not stop.is_set()]
-    finally:
-        kernel.shutdown()
-
-
-@lru_cache(maxsize=1)
-def _tracking_manager():
-    """jupyter_client's kernel manager, remembering the clients it makes (to close them)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class TrackingKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.clients = []
-
-        def client(self, **kwargs):
-            made = super().client(**kwargs)
-            self.clients.append(made)
-            return made
-
-    return TrackingKernelManager
-
-
 def execute(task: Task, workdir: Path, show_code: bool = False, out: Path | None = None,
-            stop: threading.Event | None = None, kernel: NotebookKernel | None = None) -> Outcome:
+            stop: threading.Event | None = None, kernel: NotebookKernel | None = None,
+            env: dict[str, str | None] | None = None) -> Outcome:
     """Execute one task with papermill and export its HTML copy.
 
     The executed notebook and its report are written under ``out/.partial`` and moved into
     place when both are complete (``out`` defaults to the folder above the task's output); when
     ``stop`` is set (the run was interrupted) they are not moved. With ``kernel`` the notebook
-    runs in that (shared) kernel after a reset; without, in a kernel of its own.
+    runs in that (shared) kernel after a reset, in its output folder and with ``env`` set;
+    without, in a kernel of its own (which inherits this process's environment).
     """
     import papermill as pm
 
@@ -400,7 +303,7 @@ def execute(task: Task, workdir: Path, show_code: bool = False, out: Path | None
     task.output.parent.mkdir(parents=True, exist_ok=True)
     source = _prepared(task, workdir)
     try:
-        shared = {"km": kernel.fresh()} if kernel is not None else {}
+        shared = {"km": kernel.fresh(task.output.parent, env)} if kernel is not None else {}
         pm.execute_notebook(str(source), str(staged), parameters=task.parameters,
                             kernel_name="python3", progress_bar=False, log_output=False,
                             # The kernel starts in the output folder (nbclient's resources
@@ -740,91 +643,91 @@ def _settings(task: Task, show_code: bool, formats: tuple[str, ...]) -> dict:
             "show_code": show_code, "chart formats": list(formats)}
 
 
-def chains(tasks: list[Task], jobs: int) -> list[list[Task]]:
-    """The tasks in chains, each run in turn in one kernel: one chain per scenario.
+def queued(tasks: list[Task]) -> list[Task]:
+    """The order in which the tasks are handed to the workers, each to the first one free.
 
-    Within a scenario the notebooks keep their order, except that those reading PyMC fits come
-    last (the fits are made meanwhile). When there are fewer scenarios than ``jobs``, each
-    scenario's notebooks are dealt into several chains so that every job has work. The
-    comparison reads only the scenario files and the fits. When every chain has a job from the
-    start, it ends the shortest chain (the last of equals) instead of waiting for them all;
-    otherwise it is a chain of its own, last, for the first job that comes free.
+    Scenario by scenario, in the order given; within a scenario the notebooks keep their order,
+    except that those reading PyMC fits come last (each scenario's fits are made meanwhile, in
+    the same order). The comparison reads the scenario files and every scenario's fits, not the
+    other notebooks' outputs: it goes before the last scenario's fit readers, when every fit is
+    made, and shorter notebooks after it even out when the workers finish.
     """
     groups: dict[str, list[Task]] = {}
     for task in tasks:
         groups.setdefault(task.scenario, []).append(task)
     comparison = groups.pop("comparison", [])
-    split = max(1, -(-max(1, jobs) // max(1, len(groups))))
-    out = []
-    for group in groups.values():
-        group = sorted(group, key=lambda t: t.fits)
-        n = min(split, len(group))
-        out += [group[k::n] for k in range(n)]
-    if comparison and out and len(out) <= jobs:
-        shortest = min(range(len(out)), key=lambda n: (len(out[n]), -n))
-        out[shortest] = out[shortest] + comparison
-    elif comparison:
-        out.append(comparison)
-    return out
+    order = [t for group in groups.values() for t in sorted(group, key=lambda t: t.fits)]
+    last_readers = sum(t.fits for t in next(reversed(groups.values()), []))
+    at = len(order) - last_readers
+    return order[:at] + comparison + order[at:]
 
 
-def _execute_all(tasks: list[Task], out: Path, jobs: int, show_code: bool, manifest: Manifest,
-                 bar, stop: threading.Event, fitted: threading.Event) -> list[Outcome]:
-    """Run the tasks in :func:`chains` (``jobs`` at a time), recording each success.
+class FitsReady:
+    """Which scenarios' PyMC fits are made (by :func:`achlab.notebook.fits.prefit`).
 
-    Tasks that read PyMC fits start after ``fitted`` is set.
+    A scenario's notebooks that read fits wait for its fits; the comparison (``scenario`` None)
+    waits for them all. A fit that failed counts as made: its notebook fits, and reports, on its
+    own.
     """
-    with tempfile.TemporaryDirectory(prefix="achlab-run-") as tmp:
-        def one(task, kernel):
-            while task.fits and not fitted.wait(0.2) and not stop.is_set():
-                pass
-            if stop.is_set():
-                return _interrupted(task)
-            outcome = execute(task, Path(tmp), show_code, out, stop, kernel)
-            if outcome.ok:
-                manifest.record(_key(out, task.output), task.digest)
-            bar.set_postfix_str(f"{task.scenario}/{task.notebook.stem}")
-            bar.update()
-            return outcome
 
-        def chain(tasks):
-            return in_one_kernel(tasks, one, tasks[0].output.parent, stop)
+    def __init__(self):
+        self._made: set[str] = set()
+        self._all = False
+        self._changed = threading.Condition()
 
-        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-        try:
-            return [o for done in pool.map(chain, chains(tasks, jobs)) for o in done]
-        except KeyboardInterrupt:
-            stop.set()
-            raise
-        finally:
-            pool.shutdown(wait=not stop.is_set(), cancel_futures=True)
+    def made(self, scenario: str) -> None:
+        """Say that ``scenario``'s fits are made."""
+        with self._changed:
+            self._made.add(scenario)
+            self._changed.notify_all()
+
+    def all_made(self) -> None:
+        """Say that every fit is made (or that no more will be)."""
+        with self._changed:
+            self._all = True
+            self._changed.notify_all()
+
+    def wait(self, scenario: str | None, stop: threading.Event) -> None:
+        """Return when the fits ``scenario``'s notebooks read are made, or ``stop`` is set."""
+        with self._changed:
+            while not (self._all or scenario in self._made or stop.is_set()):
+                self._changed.wait(0.2)
+
+
+def _kernel_env(out: Path, data: Path | None, formats: tuple[str, ...]) -> dict:
+    """What the notebooks of a run read from their kernel's environment."""
+    from achlab.charts.export import FORMATS_ENV
+    from achlab.notebook.fits import store_root
+
+    return {"ACHLAB_OUT": str(out), "ACHLAB_DATA": str(data) if data else None,
+            "ACHLAB_FITS": str(store_root()), FORMATS_ENV: ",".join(formats)}
 
 
 def _start_fits(todo: list[Task], scenario_files: list[Path], data: Path | None, sizes: dict,
-                stop: threading.Event) -> threading.Event:
+                stop: threading.Event) -> FitsReady:
     """Fit every scenario in a thread of this process when a task to run reads fits.
 
-    The model compiles once here rather than in each notebook's kernel (:mod:`fits`). The event
-    returned is set when the fits are kept (at once when no task reads them).
+    The model compiles once here rather than in each notebook's kernel (:mod:`fits`); each
+    scenario is announced as soon as its fits are kept.
     """
-    fitted = threading.Event()
+    ready = FitsReady()
     if not any(t.fits for t in todo):
-        fitted.set()
-        return fitted
+        ready.all_made()
+        return ready
 
     def work():
         from achlab.notebook.fits import prefit
 
         try:
             prefit([load_scenario(p, data) for p in scenario_files], data=data, stop=stop,
-                   **sizes)
+                   on_case=ready.made, **sizes)
         except Exception:  # noqa: BLE001 - each notebook then fits, and reports, on its own
             pass
         finally:
-            fitted.set()
+            ready.all_made()
 
     threading.Thread(target=work, name="achlab-fits", daemon=True).start()
-    return fitted
+    return ready
 
 
 def _split(tasks: list[Task], out: Path, manifest: Manifest, force: bool, show_code: bool,
@@ -865,8 +768,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     """
     from tqdm.auto import tqdm
 
-    from achlab.charts.export import FORMATS_ENV, chart_formats
-    from achlab.notebook.fits import store_root
+    from achlab.charts.export import chart_formats
 
     stream = stream or sys.stderr
     scenario_files = [Path(p) for p in (scenario_files or paths.scenario_files())]
@@ -884,31 +786,53 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     todo, skipped = _split(tasks, out, manifest, force, show_code, library, formats)
     report = RunReport(out, skipped)
     stop = threading.Event()
-    judged = None
-    # The kernels inherit this process's environment: the output and data folders, and
-    # matplotlib's inline backend, so that every figure a notebook draws reaches its outputs and
-    # its HTML report (a headless MPLBACKEND=Agg in the calling shell would leave them empty).
-    env = {**KERNEL_ENV, "ACHLAB_OUT": str(out), "ACHLAB_DATA": str(data) if data else None,
-           "ACHLAB_FITS": str(store_root()), FORMATS_ENV: ",".join(formats)}
+    env = _kernel_env(out, data, formats)
+    judged, the_course = None, None
+    if course:
+        missing = course_missing()
+        if missing:
+            report.course_note = ("course not run: it reads the bundled cases, and this "
+                                  "project has no " + ", ".join(missing))
+        else:
+            the_course = CourseRun(out / "course", force)
     try:
-        with _Environment(env), tqdm(total=len(todo), desc="notebooks", unit="nb",
-                                     disable=not progress or not todo, file=stream) as bar:
-            fitted = _start_fits(todo, scenario_files, data, _sizes(draws, tune, chains), stop)
-            report.outcomes += _execute_all(todo, out, jobs, show_code, manifest, bar, stop,
-                                            fitted)
-        if course:
-            missing = course_missing()
-            if missing:
-                report.course_note = ("course not run: it reads the bundled cases, and this "
-                                      "project has no " + ", ".join(missing))
-            else:
-                report.course = run_course(out / "course", jobs, force, progress, stream)
-        judged = judgements(scenario_files, out, data, library) if report.ran else None
-        report.extras += _extras(scenario_files, out, stream, data, judged)
+        # The kernels start with this process's environment: matplotlib's inline backend, so
+        # that every figure a notebook draws reaches its outputs and its HTML report (a headless
+        # MPLBACKEND=Agg in the calling shell would leave them empty); each notebook then sets
+        # the output and data folders it reads (``env``).
+        with _Environment({**KERNEL_ENV, **env}), \
+                tempfile.TemporaryDirectory(prefix="achlab-run-") as tmp, \
+                KernelPool(jobs, Path(tmp)) as pool, \
+                tqdm(total=len(todo), desc="notebooks", unit="nb",
+                     disable=not progress or not todo, file=stream) as bar:
+            try:
+                fits = _start_fits(todo, scenario_files, data, _sizes(draws, tune, chains),
+                                   stop)
+                # The deck reads the scenario files, not the notebooks' outputs: it is made
+                # beside them once the fits are (both are work of this process, which the
+                # fits' notebooks wait for), when anything is to run (else it is up to date).
+                briefing = _in_background("achlab-deck", _judge_and_brief, scenario_files, out,
+                                          stream, data, library, fits, stop) if todo else None
+                work = _Work(out, Path(tmp), show_code, manifest, bar, stop, fits, env)
+                running = [pool.submit(work.one, task) for task in queued(todo)]
+                course_running = the_course.submit(pool) if the_course else []
+                report.outcomes += [f.result() for f in running]
+                for f in course_running:
+                    f.result()
+                judged, extras = (briefing.result() if briefing else
+                                  (None, _extras(scenario_files, out, stream, data, None)))
+                report.extras += extras
+            except BaseException:
+                stop.set()  # the work still queued or running ends at once
+                raise
+        if the_course:
+            report.course = the_course.finish()
     except KeyboardInterrupt:
         report.interrupted = True
         raise
     finally:
+        if the_course:
+            the_course.close()
         _clear_partial(out)
         if not report.interrupted:
             order = {t.output: n for n, t in enumerate(tasks)}
@@ -916,6 +840,56 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
             report.index = write_index(report, bottom_lines(scenario_files, out, data,
                                                             library, judged))
     return report
+
+
+class _Work:
+    """Executing one task of a run in a worker's kernel, and recording its success."""
+
+    def __init__(self, out: Path, workdir: Path, show_code: bool, manifest: Manifest, bar,
+                 stop: threading.Event, fits: FitsReady, env: dict):
+        self.out, self.workdir, self.show_code = out, workdir, show_code
+        self.manifest, self.bar, self.stop, self.fits, self.env = manifest, bar, stop, fits, env
+
+    def one(self, task: Task, kernel: NotebookKernel) -> Outcome:
+        if task.fits:
+            self.fits.wait(None if task.scenario == "comparison" else task.scenario, self.stop)
+        if self.stop.is_set():
+            return _interrupted(task)
+        outcome = execute(task, self.workdir, self.show_code, self.out, self.stop, kernel,
+                          self.env)
+        if outcome.ok:
+            self.manifest.record(_key(self.out, task.output), task.digest)
+        self.bar.set_postfix_str(f"{task.scenario}/{task.notebook.stem}")
+        self.bar.update()
+        return outcome
+
+
+def _in_background(name: str, work, *args) -> Future:
+    """``work(*args)`` in a thread of its own; its result (or exception) in the future returned."""
+    future = Future()
+
+    def target():
+        try:
+            future.set_result(work(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=target, name=name, daemon=True).start()
+    return future
+
+
+def _judge_and_brief(scenario_files: list[Path], out: Path, stream, data: Path | None,
+                     library: str, fits: FitsReady, stop: threading.Event
+                     ) -> tuple[dict | None, list[Path]]:
+    """Every scenario's confidence (:func:`judgements`), then the deck made with them.
+
+    They start when every fit is made; nothing is done once ``stop`` is set.
+    """
+    fits.wait(None, stop)
+    if stop.is_set():
+        return None, []
+    judged = judgements(scenario_files, out, data, library)
+    return judged, _extras(scenario_files, out, stream, data, judged)
 
 
 def _extras(scenario_files: list[Path], out: Path, stream, data: Path | None = None,
@@ -962,43 +936,77 @@ def run_course(target: Path | None = None, jobs: int = 2, force: bool = False,
     the project's own cases. Editions whose inputs are unchanged are not rewritten unless
     ``force``. Returns the HTML files; raises ``RuntimeError`` naming the notebooks that failed.
     """
-    from achlab.teaching.editions import write_editions
+    course = CourseRun(Path(target or paths.out_dir() / "course"), force)
+    try:
+        with _Environment(KERNEL_ENV), KernelPool(jobs, course.workdir) as pool:
+            for running in course.submit(pool):
+                running.result()
+        return course.finish()
+    finally:
+        course.close()
 
-    target = Path(target or paths.out_dir() / "course").resolve()
-    target.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(target)
-    library = library_fingerprint()
-    project_data = sorted(p for p in paths.project_root().joinpath("data").rglob("*")
-                          if p.is_file())
-    written, failed = [], []
-    with _Environment({"ACHLAB_DATA": None, "ACHLAB_OUT": str(target / "files"),
-                       "ACHLAB_CHART_FORMATS": "png", **KERNEL_ENV}), \
-            tempfile.TemporaryDirectory(prefix="achlab-course-") as tmp:
-        def one(nb: Path, kernel: NotebookKernel) -> list[Path]:
-            editions = [target / edition / f"{nb.stem}.html"
-                        for edition in ("student", "instructor")]
-            digest = inputs_digest([nb, *project_data], {"course": 1}, library)
-            key = _key(target, editions[0])
-            if not force and manifest.current(key, digest, *editions):
-                return editions
-            try:
-                made = write_editions(nb, target, Path(tmp), kernel)
-            except Exception as exc:  # noqa: BLE001 - named below, the others still run
-                reason = f"{getattr(exc, 'ename', type(exc).__name__)}: " \
-                         f"{getattr(exc, 'evalue', exc)}"
-                failed.append(f"{nb.name}: {reason.strip().splitlines()[0]}")
-                return []
-            manifest.record(key, digest)
-            return made
 
-        def chain(nbs: list[Path]) -> list[Path]:
-            return [path for made in in_one_kernel(nbs, one, Path(tmp)) for path in made]
+class CourseRun:
+    """The course's notebooks as work for a :class:`KernelPool`, and what came of them.
 
-        every = course_notebooks()
-        jobs = max(1, jobs)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for made in pool.map(chain, [every[k::jobs] for k in range(jobs)]):
-                written += made
-    if failed:
-        raise RuntimeError("course notebooks failed: " + "; ".join(failed))
-    return written
+    Each notebook runs with the project's own cases (``ACHLAB_DATA`` unset), its charts in
+    ``target/files``, PNG alone. ``achlab run`` gives them to the pool that runs the scenarios'
+    notebooks, after those.
+    """
+
+    def __init__(self, target: Path, force: bool = False):
+        self.target = Path(target).resolve()
+        self.target.mkdir(parents=True, exist_ok=True)
+        self.force = force
+        self.manifest = Manifest(self.target)
+        self.library = library_fingerprint()
+        self.project_data = sorted(p for p in paths.project_root().joinpath("data").rglob("*")
+                                   if p.is_file())
+        self.env = {"ACHLAB_DATA": None, "ACHLAB_OUT": str(self.target / "files"),
+                    "ACHLAB_CHART_FORMATS": "png"}
+        self._tmp = tempfile.TemporaryDirectory(prefix="achlab-course-")
+        self.workdir = Path(self._tmp.name)
+        self.notebooks = course_notebooks()
+        self.written: dict[Path, list[Path]] = {}
+        self.failed: list[str] = []
+
+    def submit(self, pool: KernelPool) -> list:
+        """Queue every course notebook in ``pool``; the futures."""
+        return [pool.submit(self.one, nb) for nb in self.notebooks]
+
+    def one(self, nb: Path, kernel: NotebookKernel) -> None:
+        """Write the two editions of ``nb`` (unless they are up to date)."""
+        from achlab.teaching.editions import write_editions
+
+        editions = [self.target / edition / f"{nb.stem}.html"
+                    for edition in ("student", "instructor")]
+        digest = inputs_digest([nb, *self.project_data], {"course": 1}, self.library)
+        key = _key(self.target, editions[0])
+        if not self.force and self.manifest.current(key, digest, *editions):
+            self.written[nb] = editions
+            return
+        try:
+            made = write_editions(nb, self.target, self.workdir, kernel, self.env)
+        except Exception as exc:  # noqa: BLE001 - named by finish(), the others still run
+            reason = f"{getattr(exc, 'ename', type(exc).__name__)}: " \
+                     f"{getattr(exc, 'evalue', exc)}"
+            self.failed.append(f"{nb.name}: {reason.strip().splitlines()[0]}")
+            return
+        self.manifest.record(key, digest)
+        self.written[nb] = made
+
+    def finish(self) -> list[Path]:
+        """The editions written, in the course's order; raises naming the notebooks that failed.
+
+        Raises
+        ------
+        RuntimeError
+            When a course notebook failed.
+        """
+        if self.failed:
+            raise RuntimeError("course notebooks failed: " + "; ".join(sorted(self.failed)))
+        return [path for nb in self.notebooks for path in self.written.get(nb, [])]
+
+    def close(self) -> None:
+        """Remove the folder the executed notebooks were written to."""
+        self._tmp.cleanup()

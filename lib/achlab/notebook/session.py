@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import warnings
 from pathlib import Path
@@ -26,6 +27,7 @@ def setup() -> None:
     # The charts draw inside rc_context(); creating and closing one figure here makes the inline
     # backend's display hook stay active so that every chart of a notebook is shown.
     plt.close(plt.figure())
+    _show_exports_as_exported()
     pd.set_option("display.max_colwidth", 90)
     pd.set_option("display.max_rows", 80)
     pd.set_option("display.precision", 3)
@@ -34,24 +36,62 @@ def setup() -> None:
     warnings.filterwarnings("ignore", category=FutureWarning)
 
 
+def _show_exports_as_exported() -> None:
+    """Show an exported chart in the notebook from its export, not by drawing it again.
+
+    The inline backend draws every figure of a cell once more to show it (with its edges
+    cropped). A chart exported as PNG (:func:`achlab.charts.export.export_figure`) is shown as
+    that PNG at screen resolution instead: what is shown is what was saved, and drawing it
+    twice cost half a second a chart. Any other figure, or one changed since its export, is
+    shown as before. Outside IPython this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    drawn = formatter.lookup_by_type(Figure) if Figure in formatter.type_printers else None
+    if drawn is None or getattr(drawn, "shows_exports", False):
+        return
+
+    def shown(fig):
+        from achlab.charts.export import preview_png
+
+        png = preview_png(fig)
+        return base64.b64encode(png).decode("ascii") if png is not None else drawn(fig)
+
+    shown.shows_exports = True
+    formatter.for_type(Figure, shown)
+
+
 _KERNEL_START: dict = {}
 #: matplotlib settings :func:`start_afresh` leaves alone.
 _BACKEND_KEYS = ("backend", "backend_fallback", "interactive")
 
 
-def start_afresh(shell) -> None:
+def start_afresh(shell, cwd: str | None = None, env: dict[str, str | None] | None = None) -> None:
     """Put a kernel back as it started, before the next notebook of a run uses it.
 
     ``achlab run`` runs one scenario's notebooks in turn in one kernel (the imports are paid
     once). Between them the user namespace is cleared (IPython's ``reset``) but for the
     module names the kernel began with (``__spec__`` and the like, which multiprocessing reads);
     figures are closed; matplotlib's settings, the warning filters and the working folder are
-    those the kernel had at the first call; execution counts start again from 1.
+    those the kernel had at the first call; execution counts start again from 1. The working
+    folder is then ``cwd`` when given, and ``env`` is applied to the environment.
 
     Parameters
     ----------
     shell : IPython.core.interactiveshell.InteractiveShell
         ``get_ipython()`` of the kernel.
+    cwd : str, optional
+        Working folder of the next notebook (default: the kernel's at the first call).
+    env : dict, optional
+        Environment variables to set; a value of None removes the variable.
     """
     import os
 
@@ -73,7 +113,12 @@ def start_afresh(shell) -> None:
         warnings.simplefilter("ignore")
         mpl.rcParams.update(_KERNEL_START["rc"])
     warnings.filters[:] = _KERNEL_START["filters"]
-    os.chdir(_KERNEL_START["cwd"])
+    os.chdir(cwd or _KERNEL_START["cwd"])
+    for name, value in (env or {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def scenario_path(scenario: str | Path) -> Path:

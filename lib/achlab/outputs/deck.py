@@ -321,7 +321,8 @@ def _crop_title_gap(image: Path) -> Path:
     from PIL import Image
 
     with Image.open(image) as im:
-        pixels = np.asarray(im.convert("L"))
+        rgb = im.convert("RGB")
+    pixels = np.asarray(rgb.convert("L"))
     blank = (pixels > 245).all(axis=1)
     top = int(0.25 * len(blank))
     best, start, run = (0, 0), None, 0
@@ -337,10 +338,8 @@ def _crop_title_gap(image: Path) -> Path:
     cut_from, cut_to = best[0] + (pad if best[0] else 0), best[1] - pad
     if cut_to - cut_from < pad:
         return image
-    with Image.open(image) as im:
-        rgb = im.convert("RGB")
     kept = np.concatenate([np.asarray(rgb)[:cut_from], np.asarray(rgb)[cut_to:]])
-    Image.fromarray(kept).save(image, format="PNG")
+    Image.fromarray(kept).save(image, format="PNG", compress_level=1)
     return image
 
 

@@ -179,11 +179,13 @@ def _mathjax_url(target: Path, edition_folder: Path) -> str | None:
     return None
 
 
-def write_editions(notebook: Path, target: Path, workdir: Path, kernel=None) -> list[Path]:
+def write_editions(notebook: Path, target: Path, workdir: Path, kernel=None,
+                   env: dict | None = None) -> list[Path]:
     """Execute a course notebook and write ``target/{student,instructor}/<name>.html``.
 
-    ``kernel`` (a :class:`achlab.notebook.pipeline.NotebookKernel`) runs it in a shared kernel
-    after a reset; without, it runs in a kernel of its own.
+    ``kernel`` (a :class:`achlab.notebook.kernels.NotebookKernel`) runs it in a shared kernel
+    after a reset, in ``workdir`` and with ``env`` set; without, it runs in a kernel of its own
+    (which inherits this process's environment).
 
     Raises
     ------
@@ -195,7 +197,7 @@ def write_editions(notebook: Path, target: Path, workdir: Path, kernel=None) -> 
 
     executed = workdir / notebook.name
     try:
-        shared = {"km": kernel.fresh()} if kernel is not None else {}
+        shared = {"km": kernel.fresh(workdir, env)} if kernel is not None else {}
         pm.execute_notebook(str(notebook), str(executed), kernel_name="python3",
                             progress_bar=False, log_output=False,
                             resources={"metadata": {"path": str(workdir)}},
