@@ -83,3 +83,31 @@ def test_prefit_keeps_what_notebook_03_asks_for(tmp_path, monkeypatch):
     assert result.settings["seed"] == case.seed
     analysts = restrict_to(case, load_analysts(case.id))
     assert fits.pooled(case, analysts, **sizes).settings["seed"] == case.seed
+
+
+@pytest.mark.slow
+def test_prefit_passes_over_a_kept_pool_without_reading_it(tmp_path, monkeypatch):
+    """A kept pool is known by its key alone: prefit neither samples nor summarises it."""
+    from achlab.engines.consensus import pooling, restrict_to
+    from achlab.load.analysts import load_analysts
+    from achlab.load.scenario import load_scenario
+
+    monkeypatch.setenv("ACHLAB_FITS", str(tmp_path))
+    case = load_scenario(paths.scenarios_dir() / "baseline.yaml")
+    sizes = {"draws": 200, "tune": 200, "chains": 2}
+    analysts = restrict_to(case, load_analysts(case.id))
+    store = fits.FitStore()
+    assert pooling.pooled_key(case, analysts, **sizes) not in store
+    pooling.pooled_weights(case, analysts, store=store, **sizes)
+    assert pooling.pooled_key(case, analysts, **sizes) in store
+    assert pooling.pooled_key(case, analysts, seed=1, **sizes) not in store
+
+    import achlab.engines.consensus as consensus_engines
+
+    pooled = []  # prefit passes over failures, so calls are counted, not refused
+    monkeypatch.setattr(consensus_engines, "pooled_weights",
+                        lambda *args, **kwargs: pooled.append(args))
+    done = []
+    fits.prefit([case], on_case=done.append, **sizes)  # makes the PyMC fit, not the pool
+    assert pooled == [], "prefit read the pool it keeps"
+    assert done == [case.name]

@@ -152,13 +152,23 @@ def prefit(cases, *, draws=None, tune=None, chains=None, data=None, stop=None,
         if mcmc.fit_key(case, mcmc.settings_for(case, **sizes)) not in store.store:
             _quietly(mcmc.fit, case, check=False, store=store, **sizes)
         analysts = _analysts_of(case, data)
-        if analysts:
+        if analysts and not _pool_kept(store.store, case, analysts, sizes):
             _quietly(pooled_weights, case, analysts, store=store, **sizes)
         if store.puts > before:
             fitted.append(case.name)
         if on_case is not None:
             on_case(case.name)
     return fitted
+
+
+def _pool_kept(store, case, analysts, sizes: dict) -> bool:
+    """True when the analysts' pool of ``case`` is kept (False when it cannot be made)."""
+    from achlab.engines.consensus.pooling import pooled_key
+
+    try:
+        return pooled_key(case, analysts, **sizes) in store
+    except ValueError:  # the pool would fail: its notebook says why
+        return False
 
 
 class _Counting:

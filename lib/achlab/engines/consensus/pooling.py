@@ -135,6 +135,67 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     os.environ.setdefault("PYTENSOR_FLAGS", f"base_compiledir={paths.cache_dir() / 'pytensor'}")
     import arviz as az
 
+    given = _pooling_inputs(case, analysts, draws=draws, tune=tune, chains=chains, seed=seed,
+                            sampler=sampler, target_accept=target_accept,
+                            rounding_sd=rounding_sd)
+    result, cells, names, settings, key = (given.result, given.cells, given.names,
+                                           given.settings, given.key)
+    kept = store.get(key) if store is not None else None
+    if kept is not None:
+        idata = kept[0]
+    else:
+        started = time.perf_counter()
+        idata = _sample_pooled(given.coords, given.centre, given.cell_idx, given.analyst_idx,
+                               given.readings, settings)
+        if store is not None:
+            store.put(key, idata, time.perf_counter() - started)
+    pooled = idata.posterior["pooled"].values.reshape(-1, len(cells))
+    lo_q, hi_q = interval_tails()
+    lows, highs = np.quantile(pooled, lo_q, axis=0), np.quantile(pooled, hi_q, axis=0)
+    likelihood: dict[str, dict[str, float]] = {}
+    interval: dict[str, dict[str, tuple[float, float]]] = {}
+    applied: dict[str, dict[str, str | float]] = {}
+    for n, c in enumerate(cells):
+        p = float(pooled[:, n].mean())
+        likelihood.setdefault(c.evidence_id, {})[c.hypothesis_id] = p
+        interval.setdefault(c.evidence_id, {})[c.hypothesis_id] = (float(lows[n]),
+                                                                   float(highs[n]))
+        applied.setdefault(c.evidence_id, {})[c.hypothesis_id] = (
+            NOT_APPLICABLE if c.consensus == NOT_APPLICABLE else p)
+    for c in result.cells:  # cells voted NA by everyone
+        if c.n_rated == 0:
+            applied.setdefault(c.evidence_id, {})[c.hypothesis_id] = NOT_APPLICABLE
+    pooled_case = apply_ratings(case, applied)
+    weights = replace(exact_weights(pooled_case), method="pooled")
+    sd = idata.posterior["sigma"].values.reshape(-1, len(names)).mean(axis=0)
+    summary = az.summary(idata, var_names=["shared"], round_to="none")
+    divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
+    return PooledResult(pooled_case, likelihood, interval, weights,
+                        {a: float(s) for a, s in zip(names, sd, strict=True)}, idata,
+                        divergences, float(summary["r_hat"].max()), settings)
+
+
+@dataclass
+class _PoolingInputs:
+    """What the pooling model is given, and the key of its draws."""
+
+    result: object  # the ConsensusResult
+    cells: list
+    names: list[str]
+    coords: dict
+    cell_idx: list[int]
+    analyst_idx: list[int]
+    readings: list[float]
+    centre: list[float]
+    settings: dict
+    key: str
+
+
+def _pooling_inputs(case: Case, analysts: AnalystRatings, *, draws: int = 1000,
+                    tune: int = 1000, chains: int = 2, seed: int | None = None,
+                    sampler: str = "nutpie", target_accept: float = 0.9,
+                    rounding_sd: float = ROUNDING_SD) -> _PoolingInputs:
+    """The pooling model's data and settings for ``case`` (see :func:`pooled_weights`)."""
     if not 2 <= chains <= 4:
         raise ValueError(f"chains must be 2 to 4, got {chains}")
     if sampler not in {"pymc", "nutpie"}:
@@ -162,38 +223,16 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     settings = {"draws": draws, "tune": tune, "chains": chains, "seed": seed,
                 "sampler": sampler, "target_accept": target_accept, "rounding_sd": rounding_sd}
     key = _pooled_key(labels, names, cell_idx, analyst_idx, readings, centre, settings)
-    kept = store.get(key) if store is not None else None
-    if kept is not None:
-        idata = kept[0]
-    else:
-        started = time.perf_counter()
-        idata = _sample_pooled(coords, centre, cell_idx, analyst_idx, readings, settings)
-        if store is not None:
-            store.put(key, idata, time.perf_counter() - started)
-    pooled = idata.posterior["pooled"].values.reshape(-1, len(cells))
-    lo_q, hi_q = interval_tails()
-    lows, highs = np.quantile(pooled, lo_q, axis=0), np.quantile(pooled, hi_q, axis=0)
-    likelihood: dict[str, dict[str, float]] = {}
-    interval: dict[str, dict[str, tuple[float, float]]] = {}
-    applied: dict[str, dict[str, str | float]] = {}
-    for n, c in enumerate(cells):
-        p = float(pooled[:, n].mean())
-        likelihood.setdefault(c.evidence_id, {})[c.hypothesis_id] = p
-        interval.setdefault(c.evidence_id, {})[c.hypothesis_id] = (float(lows[n]),
-                                                                   float(highs[n]))
-        applied.setdefault(c.evidence_id, {})[c.hypothesis_id] = (
-            NOT_APPLICABLE if c.consensus == NOT_APPLICABLE else p)
-    for c in result.cells:  # cells voted NA by everyone
-        if c.n_rated == 0:
-            applied.setdefault(c.evidence_id, {})[c.hypothesis_id] = NOT_APPLICABLE
-    pooled_case = apply_ratings(case, applied)
-    weights = replace(exact_weights(pooled_case), method="pooled")
-    sd = idata.posterior["sigma"].values.reshape(-1, len(names)).mean(axis=0)
-    summary = az.summary(idata, var_names=["shared"], round_to="none")
-    divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
-    return PooledResult(pooled_case, likelihood, interval, weights,
-                        {a: float(s) for a, s in zip(names, sd, strict=True)}, idata,
-                        divergences, float(summary["r_hat"].max()), settings)
+    return _PoolingInputs(result, cells, names, coords, cell_idx, analyst_idx, readings, centre,
+                          settings, key)
+
+
+def pooled_key(case: Case, analysts: AnalystRatings, **settings) -> str:
+    """The key :func:`pooled_weights` keeps the draws of this pooling under, in its ``store``.
+
+    Takes the same keyword arguments as :func:`pooled_weights` (sampler settings and seed).
+    """
+    return _pooling_inputs(case, analysts, **settings).key
 
 
 def _pooled_key(labels, names, cell_idx, analyst_idx, readings, centre, settings) -> str:
