@@ -446,3 +446,17 @@ def test_replay_scenarios_ignore_as_of_but_keep_exclusions():
     assert "E03" not in {e.id for e in merged.evidence}
     assert {e.id for e in merged.evidence} == {e.id for e in full.evidence
                                                if e.date <= res and e.id != "E03"}
+
+
+def test_a_replay_for_scoring_alone_has_the_same_weights_and_no_item_effects():
+    import achlab
+
+    full = achlab.load_case("nk-troops-2024")
+    base = achlab.resolve("scenarios/baseline.yaml")
+    with_effects = replay_scenarios({"baseline": base}, full)["baseline"]
+    scored_only = replay_scenarios({"baseline": base}, full, effects=False)["baseline"]
+    assert scored_only.weights.equals(with_effects.weights)
+    assert scored_only.arrivals == with_effects.arrivals
+    assert scored_only.leading == with_effects.leading
+    assert scored_only.effects.empty and len(with_effects.effects) > 0
+    assert scored_only.key_items(3).empty

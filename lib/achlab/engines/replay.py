@@ -97,7 +97,7 @@ def evidence_dates(case: Case) -> list[dt.date]:
     return sorted({e.date for e in case.evidence if e.date is not None})
 
 
-def replay(case: Case, dates=None) -> Replay:
+def replay(case: Case, dates=None, effects: bool = True) -> Replay:
     """Exact weights recomputed at each date.
 
     Parameters
@@ -106,6 +106,10 @@ def replay(case: Case, dates=None) -> Replay:
         Give the full case (no ``as_of`` cut) to see the whole history.
     dates : sequence of date, optional
         Dates to evaluate (default: every distinct evidence date of the case).
+    effects : bool
+        Measure each item's effect on the leading weight as it arrived (what
+        :meth:`Replay.key_items` ranks); False leaves them out, for scoring alone: they take
+        one more exact computation per item.
 
     Returns
     -------
@@ -127,7 +131,7 @@ def replay(case: Case, dates=None) -> Replay:
         have = {e.id for e in before.evidence}
         new = [e for e in states[n + 1].evidence if e.id not in have]
         arrivals[d] = tuple(e.id for e in new)
-        for e in new:
+        for e in new if effects else ():
             w = exact_weights(before.with_evidence((*before.evidence, e))).mean
             rows.append({"item": e.id, "date": d, "source": e.source_id, "summary": e.summary,
                          "effect": float(w[lead] - table[n, lead])})
@@ -284,7 +288,7 @@ def with_full_evidence(case: Case, full_case: Case, through: dt.date | None = No
 
 
 def replay_scenarios(cases: dict, full_case: Case, through: dt.date | None = None,
-                     dates=None) -> dict:
+                     dates=None, effects: bool = True) -> dict:
     """Replay several scenarios on one date axis, through the resolution date.
 
     Parameters
@@ -297,6 +301,8 @@ def replay_scenarios(cases: dict, full_case: Case, through: dt.date | None = Non
         Last date (default: the resolution date, or all evidence if there is none).
     dates : sequence of date, optional
         Dates to evaluate (default: every distinct evidence date through ``through``).
+    effects : bool
+        As in :func:`replay`: False to score the replays without ranking their items.
 
     Returns
     -------
@@ -308,4 +314,4 @@ def replay_scenarios(cases: dict, full_case: Case, through: dt.date | None = Non
     full = {name: with_full_evidence(c, full_case, through) for name, c in cases.items()}
     if dates is None:
         dates = sorted({d for c in full.values() for d in evidence_dates(c)})
-    return {name: replay(c, dates) for name, c in full.items()}
+    return {name: replay(c, dates, effects) for name, c in full.items()}
