@@ -17,6 +17,7 @@ import io
 import os
 import tempfile
 import weakref
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
@@ -99,46 +100,68 @@ def export_figure(fig, name: str, formats=None, out: Path | str | None = None,
     written, chosen = [], chart_formats(formats)
     for stale in (folder / f"{name}.{fmt}" for fmt in FORMATS if fmt not in chosen):
         stale.unlink(missing_ok=True)  # an older run's copy would no longer match the chart
-    rendered = None
+    pixels = None
     for fmt in chosen:
+        if fmt == "png":
+            pixels = rendered(fig, dpi)
+            written.append(save_pixels(pixels, name, folder, dpi))
+            continue
         target = folder / f"{name}.{fmt}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=folder)
-        os.close(fd)
-        try:
-            if fmt == "png":
-                rendered = _write_png(fig, tmp, dpi)
-            else:
-                with mpl.rc_context({"svg.hashsalt": "achlab", "svg.fonttype": "path"}):
-                    fig.savefig(tmp, format=fmt, dpi=dpi, metadata=METADATA[fmt])
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with _atomic(target) as tmp, \
+                mpl.rc_context({"svg.hashsalt": "achlab", "svg.fonttype": "path"}):
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=METADATA[fmt])
         written.append(target)
-    if rendered is not None:
-        _keep_preview(fig, rendered, dpi)
+    if pixels is not None:
+        _keep_preview(fig, pixels, dpi)
     return written
 
 
-def _write_png(fig, target: str, dpi: float) -> np.ndarray | None:
-    """Draw ``fig`` once at ``dpi``, write it as ``savefig`` would, and return the pixels.
-
-    None is returned (and ``savefig`` does it all) when the drawing is not the size Agg draws
-    a whole figure at, as when a ``savefig.bbox`` setting crops it.
-    The bytes written are those of ``fig.savefig(target, format="png", dpi=dpi, ...)``, which
-    draws and hands the canvas's pixels to :func:`matplotlib.image.imsave` the same way.
-    """
+def rendered(fig, dpi: float = EXPORT_DPI) -> np.ndarray:
+    """``fig`` drawn once at ``dpi``: its RGBA pixels, rows from the top (what the PNG holds)."""
     raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=dpi)
     width, height = (int(v) for v in fig.get_size_inches() * dpi)
     pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
-    if pixels.size != width * height * 4:  # not what Agg draws: let savefig do it all
-        fig.savefig(target, format="png", dpi=dpi, metadata=METADATA["png"], **PNG_OPTIONS)
-        return None
-    pixels = pixels.reshape(height, width, 4)
-    mpl.image.imsave(target, pixels, format="png", origin="upper", dpi=dpi,
-                     metadata=METADATA["png"], **PNG_OPTIONS)
-    return pixels
+    if pixels.size == width * height * 4:
+        return pixels.reshape(height, width, 4)
+    # Not the whole figure (a savefig.bbox setting crops it): as savefig's own PNG has it.
+    from PIL import Image
+
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=dpi)
+    png.seek(0)
+    with Image.open(png) as image:
+        return np.asarray(image.convert("RGBA"))
+
+
+def save_pixels(pixels: np.ndarray, name: str, out: Path | str, dpi: float = EXPORT_DPI) -> Path:
+    """Write RGBA (or RGB) ``pixels`` as ``<out>/<name>.png``, atomically, as the export does.
+
+    Pixels from :func:`rendered` give the bytes ``fig.savefig`` would write: it hands the same
+    pixels to :func:`matplotlib.image.imsave` with the same options.
+    """
+    folder = Path(out)
+    _guard(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.png"
+    with _atomic(target) as tmp:
+        mpl.image.imsave(tmp, pixels, format="png", origin="upper", dpi=dpi,
+                         metadata=METADATA["png"], **PNG_OPTIONS)
+    return target
+
+
+@contextmanager
+def _atomic(target: Path):
+    """A temporary file beside ``target``, moved onto it when the block succeeds."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix,
+                               dir=target.parent)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _keep_preview(fig, pixels: np.ndarray, dpi: float) -> None:

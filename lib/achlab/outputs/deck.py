@@ -31,8 +31,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from achlab import paths
-from achlab.charts import export_figure, footer_text, plot_comparison, plot_matrix, plot_weights
+from achlab.charts import footer_text, plot_comparison, plot_matrix, plot_weights
 from achlab.charts.comparison import agreement
+from achlab.charts.export import rendered, save_pixels
 from achlab.engines.classic import item_diagnosticity
 from achlab.engines.exact import Weights, exact_weights
 from achlab.load.scenario import load_scenario
@@ -316,14 +317,13 @@ def _content_slide(prs, title: str, case: Case):
     return slide
 
 
-def _crop_title_gap(image: Path) -> Path:
-    """Cut the blank band left by a blank chart title out of the top of ``image``."""
+def _without_title_gap(pixels: np.ndarray) -> np.ndarray:
+    """``pixels`` (RGBA) as RGB, less the blank band a blank chart title leaves near the top."""
     from PIL import Image
 
-    with Image.open(image) as im:
-        rgb = im.convert("RGB")
-    pixels = np.asarray(rgb.convert("L"))
-    blank = (pixels > 245).all(axis=1)
+    rgb = Image.fromarray(pixels).convert("RGB")
+    blank = (np.asarray(rgb.convert("L")) > 245).all(axis=1)
+    rgb = np.asarray(rgb)
     top = int(0.25 * len(blank))
     best, start, run = (0, 0), None, 0
     for row in range(top):
@@ -334,13 +334,11 @@ def _crop_title_gap(image: Path) -> Path:
                 best = (start, row + 1)
         else:
             start = None
-    pad = max(4, pixels.shape[0] // 100)
+    pad = max(4, len(blank) // 100)
     cut_from, cut_to = best[0] + (pad if best[0] else 0), best[1] - pad
     if cut_to - cut_from < pad:
-        return image
-    kept = np.concatenate([np.asarray(rgb)[:cut_from], np.asarray(rgb)[cut_to:]])
-    Image.fromarray(kept).save(image, format="PNG", compress_level=1)
-    return image
+        return rgb
+    return np.concatenate([rgb[:cut_from], rgb[cut_to:]])
 
 
 def _picture(slide, image: Path, box: Box = CONTENT_BOX) -> None:
@@ -404,9 +402,10 @@ class _Briefing:
         return f"{bottom_line(case, weights)}, {self.confidence_of(case).level} confidence"
 
     def chart(self, fig, name: str) -> Path:
-        image = export_figure(fig, name, formats=("png",), out=self.chart_dir)[0]
+        """The chart drawn once, its blank title band cut, as ``<chart_dir>/<name>.png``."""
+        pixels = rendered(fig)
         plt.close(fig)
-        return _crop_title_gap(image)
+        return save_pixels(_without_title_gap(pixels), name, self.chart_dir)
 
 
 def bottom_line(case: Case, weights: Weights) -> str:
