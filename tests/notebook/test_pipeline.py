@@ -420,6 +420,9 @@ def test_an_interrupted_run_leaves_no_partial_file_and_a_rerun_succeeds(tmp_path
                and pipeline.MATHJAX_FOLDER not in p.parts]
     assert written == [], f"left behind: {written}"
     assert not (out / pipeline.PARTIAL).exists()
+    # The deck, made beside the notebooks, is complete or absent: no temporary file of it.
+    hidden = [p for p in out.rglob(".*") if p.is_file() and not p.name.startswith(".achlab-")]
+    assert hidden == [], f"left behind: {hidden}"
 
     env.pop("ACHLAB_TEST_SLEEP")
     rerun = subprocess.run([*command, str(project.scenarios[0])], env=env, capture_output=True,
@@ -506,4 +509,7 @@ def test_fit_readers_wait_for_their_own_scenario_and_the_comparison_for_every_on
     assert done == ["a", "b", None]
     stopped = pipeline.FitsReady()
     stop.set()
-    stopped.wait("never made", stop)  # returns: the run was interrupted
+    waiting = threading.Thread(target=stopped.wait, args=("never made", stop))
+    waiting.start()
+    waiting.join(timeout=5)
+    assert not waiting.is_alive(), "a wait goes on after the run was interrupted"

@@ -185,11 +185,18 @@ def _keep_preview(fig, pixels: np.ndarray, dpi: float) -> None:
     fig.stale = False  # drawn: what it shows now is the preview; any change makes it stale
 
 
+def forget_previews() -> None:
+    """Drop every preview kept (a notebook does so after each cell: see :func:`preview_png`)."""
+    _PREVIEWS.clear()
+
+
 def preview_png(fig) -> bytes | None:
     """The PNG of ``fig`` at its own resolution, made from its last export, or None.
 
-    None when the figure was not exported as PNG, or changed or was drawn since. Notebooks show
-    this instead of drawing the figure again (:mod:`achlab.notebook.session`).
+    None when the figure was not exported as PNG, or changed or was drawn since. matplotlib
+    does not mark every change (an axis label's text, say), so a notebook keeps a preview only
+    to the end of the cell that exported it (:func:`forget_previews`). Notebooks show this
+    instead of drawing the figure again (:mod:`achlab.notebook.session`).
     """
     image = _PREVIEWS.get(fig)
     if image is None or fig.stale:

@@ -167,7 +167,7 @@ def _pool_kept(store, case, analysts, sizes: dict) -> bool:
 
     try:
         return pooled_key(case, analysts, **sizes) in store
-    except ValueError:  # the pool would fail: its notebook says why
+    except Exception:  # noqa: BLE001 - the pool would fail: its notebook says why
         return False
 
 

@@ -59,7 +59,7 @@ class NotebookKernel:
         if self.closed:
             raise RuntimeError("the run is over: no kernel is started for it any more")
         code = reset_code(cwd or self.cwd, env)
-        if self.km is not None and run_sync(self.km.is_alive)() and self._reset(code):
+        if self.km is not None and run_sync(self.km.is_alive)() and self._reset(code) is None:
             return self.km
         self.shutdown()
         start_in = Path(cwd or self.cwd)
@@ -68,12 +68,13 @@ class NotebookKernel:
         run_sync(self.km.start_kernel)(  # history in memory, as papermill's own kernels
             extra_arguments=["--IPKernelApp.log_level=CRITICAL",
                              "--HistoryManager.hist_file=:memory:"], cwd=str(start_in))
-        if not self._reset(code):
-            raise RuntimeError("a new notebook kernel did not answer")
+        failed = self._reset(code)
+        if failed is not None:
+            raise RuntimeError(f"a new notebook kernel could not be made ready: {failed}")
         return self.km
 
-    def _reset(self, code: str) -> bool:
-        """Run ``code``; False when the kernel does not answer or the code fails."""
+    def _reset(self, code: str) -> str | None:
+        """Run ``code``: None when done, else what went wrong (the kernel is then replaced)."""
         from nbclient.util import run_sync
 
         client = self.km.client()
@@ -82,11 +83,14 @@ class NotebookKernel:
             run_sync(client.wait_for_ready)(timeout=ANSWER_TIMEOUT)
             reply = run_sync(client.execute_interactive)(code, silent=True, store_history=False,
                                                          timeout=ANSWER_TIMEOUT)
-            return reply.get("content", {}).get("status") == "ok"
-        except Exception:  # noqa: BLE001 - a kernel that cannot be reset is replaced
-            return False
+        except Exception as exc:  # noqa: BLE001 - a kernel that cannot be reset is replaced
+            return f"{type(exc).__name__}: {exc}"
         finally:
             self.close_clients()
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            return f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip()
+        return None
 
     def close_clients(self) -> None:
         """Stop the channels of every client made for the kernel so far."""
@@ -115,8 +119,10 @@ class KernelPool:
     """``jobs`` worker threads, each keeping one :class:`NotebookKernel` for all it is given.
 
     ``submit(work, *args)`` runs ``work(*args, kernel)`` on the first worker free, in the order
-    submitted. :meth:`close` shuts the kernels down (at once, without waiting for the work, when
-    ``wait`` is False: the run was interrupted).
+    submitted. A kernel is only ever used, and stopped, by its own worker while it works; the
+    pool stops the kernels of idle workers. :meth:`close` waits for the work queued, then stops
+    every kernel; with ``wait`` False (the run was interrupted) the work not yet started is
+    dropped, idle kernels are stopped at once and busy ones by their worker as it finishes.
     """
 
     def __init__(self, jobs: int, cwd: Path):
@@ -125,27 +131,49 @@ class KernelPool:
                                             thread_name_prefix="achlab-notebooks")
         self._local = threading.local()
         self._kernels: list[NotebookKernel] = []
+        self._busy: set[int] = set()
+        self._closed = False
         self._lock = threading.Lock()
-
-    def _kernel(self) -> NotebookKernel:
-        kernel = getattr(self._local, "kernel", None)
-        if kernel is None:
-            kernel = self._local.kernel = NotebookKernel(self.cwd)
-            with self._lock:
-                self._kernels.append(kernel)
-        return kernel
 
     def submit(self, work, *args) -> Future:
         """Queue ``work(*args, kernel)``."""
-        return self._executor.submit(lambda: work(*args, self._kernel()))
+        return self._executor.submit(self._run, work, args)
+
+    def _run(self, work, args):
+        kernel = getattr(self._local, "kernel", None)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the run was stopped: no more notebooks are run")
+            if kernel is None:
+                kernel = self._local.kernel = NotebookKernel(self.cwd)
+                self._kernels.append(kernel)
+            self._busy.add(id(kernel))
+        try:
+            return work(*args, kernel)
+        finally:
+            with self._lock:
+                self._busy.discard(id(kernel))
+                stopping = self._closed
+            if stopping:
+                try:
+                    kernel.close()
+                except Exception:  # noqa: BLE001 - the work's own outcome is what counts
+                    pass
 
     def close(self, wait: bool = True) -> None:
-        """Wait for the work queued (unless not ``wait``), then stop every kernel."""
-        self._executor.shutdown(wait=wait, cancel_futures=not wait)
+        """Stop the pool and its kernels (see the class); never raises for a kernel."""
+        if wait:
+            self._executor.shutdown(wait=True)
         with self._lock:
-            kernels, self._kernels = self._kernels, []
-        for kernel in kernels:
-            kernel.close()
+            self._closed = True
+            idle = [k for k in self._kernels if id(k) not in self._busy]
+        if not wait:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        for kernel in idle:
+            try:
+                kernel.close()
+            except Exception:  # noqa: BLE001 - the others are stopped all the same
+                pass
 
     def __enter__(self):
         return self

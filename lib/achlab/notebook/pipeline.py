@@ -24,7 +24,7 @@ import os
 import sys
 import tempfile
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +47,8 @@ JUDGED = ".achlab-judged.json"
 MANIFEST = ".achlab-manifest.json"
 #: Folder of the output folder where executed notebooks are written until they are complete.
 PARTIAL = ".partial"
+#: Seconds an interrupted run waits for the deck being written beside the notebooks.
+DECK_TIMEOUT = 60.0
 
 
 @dataclass
@@ -787,7 +789,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
     report = RunReport(out, skipped)
     stop = threading.Event()
     env = _kernel_env(out, data, formats)
-    judged, the_course = None, None
+    judged, the_course, briefing = None, None, None
     if course:
         missing = course_missing()
         if missing:
@@ -824,6 +826,8 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
                 report.extras += extras
             except BaseException:
                 stop.set()  # the work still queued or running ends at once
+                if briefing is not None:  # a deck being written is not left half-written
+                    wait([briefing], timeout=DECK_TIMEOUT)
                 raise
         if the_course:
             report.course = the_course.finish()
@@ -883,30 +887,41 @@ def _judge_and_brief(scenario_files: list[Path], out: Path, stream, data: Path |
                      ) -> tuple[dict | None, list[Path]]:
     """Every scenario's confidence (:func:`judgements`), then the deck made with them.
 
-    They start when every fit is made; nothing is done once ``stop`` is set.
+    They start when every fit is made. Once ``stop`` is set nothing more is started, and a deck
+    being written is not put in place (it is written under ``out/.partial`` until complete).
     """
     fits.wait(None, stop)
     if stop.is_set():
         return None, []
     judged = judgements(scenario_files, out, data, library)
-    return judged, _extras(scenario_files, out, stream, data, judged)
+    return judged, _extras(scenario_files, out, stream, data, judged, stop)
 
 
 def _extras(scenario_files: list[Path], out: Path, stream, data: Path | None = None,
-            judged: dict | None = None) -> list[Path]:
+            judged: dict | None = None, stop: threading.Event | None = None) -> list[Path]:
     """Other products of a run: the briefing deck, rewritten when a notebook ran.
 
-    ``judged`` holds the scenarios' confidence (:func:`judgements`); None when nothing ran.
+    ``judged`` holds the scenarios' confidence (:func:`judgements`); None when nothing ran. The
+    deck is written under ``out/.partial`` and moved into place when complete, unless ``stop``
+    was set meanwhile (the run was interrupted).
     """
     from achlab.outputs.deck import write_deck
 
     target = out / "briefing.pptx"
     if target.is_file() and judged is None:
         return [target]
+    staged = _partial(out, target)
     try:
-        return [write_deck(scenario_files, target, charts=out, data_dir=data, judged=judged)]
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        write_deck(scenario_files, staged, charts=out, data_dir=data, judged=judged)
+        if stop is not None and stop.is_set():
+            staged.unlink(missing_ok=True)
+            return []
+        _publish(out, target)
+        return [target]
     except Exception as exc:  # noqa: BLE001 - the deck must not sink the notebooks
-        print(f"briefing deck not written: {exc}", file=stream)
+        if stop is None or not stop.is_set():
+            print(f"briefing deck not written: {exc}", file=stream)
         return []
 
 

@@ -41,9 +41,10 @@ def _show_exports_as_exported() -> None:
 
     The inline backend draws every figure of a cell once more to show it (with its edges
     cropped). A chart exported as PNG (:func:`achlab.charts.export.export_figure`) is shown as
-    that PNG at screen resolution instead: what is shown is what was saved, and drawing it
-    twice cost half a second a chart. Any other figure, or one changed since its export, is
-    shown as before. Outside IPython this does nothing.
+    that PNG at screen resolution instead, at the end of the cell that exported it: what is
+    shown is what was saved, and drawing it twice cost half a second a chart. Any other figure,
+    one that became stale since its export, or one shown in a later cell, is drawn as before.
+    Outside IPython this does nothing.
     """
     try:
         from IPython import get_ipython
@@ -67,6 +68,15 @@ def _show_exports_as_exported() -> None:
 
     shown.shows_exports = True
     formatter.for_type(Figure, shown)
+    if _forget_after_each_cell not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _forget_after_each_cell)
+
+
+def _forget_after_each_cell(result=None) -> None:
+    """After a cell (and after its figures are shown): no export's preview is kept."""
+    from achlab.charts.export import forget_previews
+
+    forget_previews()
 
 
 _KERNEL_START: dict = {}
