@@ -111,3 +111,25 @@ def test_prefit_passes_over_a_kept_pool_without_reading_it(tmp_path, monkeypatch
     fits.prefit([case], on_case=done.append, **sizes)  # makes the PyMC fit, not the pool
     assert pooled == [], "prefit read the pool it keeps"
     assert done == [case.name]
+
+
+@pytest.mark.slow
+def test_reading_a_kept_fit_imports_neither_pymc_nor_pytensor(tmp_path, monkeypatch):
+    """What the notebooks of a run do: about a second of imports saved in every kernel."""
+    import subprocess
+    import sys
+
+    from achlab.load.scenario import load_scenario
+
+    monkeypatch.setenv("ACHLAB_FITS", str(tmp_path))
+    case = load_scenario(paths.scenarios_dir() / "baseline.yaml")
+    sizes = {"draws": 200, "tune": 200, "chains": 2}
+    fits.fit(case, check=False, **sizes)  # made and kept here
+    code = ("import sys\nfrom achlab import notebook, paths\nfrom achlab.load.scenario import "
+            "load_scenario\ncase = load_scenario(paths.scenarios_dir() / 'baseline.yaml')\n"
+            "result = notebook.fit(case, check=False, draws=200, tune=200, chains=2)\n"
+            "print(round(float(result.weights.mean.sum()), 6), "
+            "sorted(m for m in ('pymc', 'pytensor', 'nutpie') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert done.stdout.split() == ["1.0", "[]"], done.stdout + done.stderr

@@ -21,6 +21,7 @@ import os
 import time
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,13 +29,15 @@ from achlab import paths
 
 os.environ.setdefault("PYTENSOR_FLAGS", f"base_compiledir={paths.cache_dir() / 'pytensor'}")
 
-import pymc as pm  # noqa: E402
-import pytensor.tensor as pt  # noqa: E402
-
+# PyMC and PyTensor (about a second to import) are imported where a model is built: reading a
+# kept posterior (what the notebooks do in an ``achlab run``) needs neither.
 from achlab.engines.exact import Weights  # noqa: E402
 from achlab.engines.likelihood import tensor_log_event_probability  # noqa: E402
 from achlab.model import Case  # noqa: E402
 from achlab.model.scales import INTERVAL, interval_tails  # noqa: E402
+
+if TYPE_CHECKING:
+    import pymc as pm
 
 DEFAULTS = {"draws": 1000, "tune": 1000, "chains": 4, "target_accept": 0.9}
 MAX_RHAT = 1.01
@@ -163,6 +166,9 @@ def build_model(case: Case, pooling: bool | None = None, data: dict | None = Non
 
     ``data`` replaces the values of the data containers (default :func:`data_for`).
     """
+    import pymc as pm
+    import pytensor.tensor as pt
+
     pooling = case.pooling if pooling is None else pooling
     arr = case.arrays()
     d = data_for(case) if data is None else data
@@ -198,6 +204,9 @@ def build_model(case: Case, pooling: bool | None = None, data: dict | None = Non
 
 def _pooled_prior(model, alpha, beta, index, pooled):
     """Group-level ``mu_g``, ``kappa_g`` replacing the own priors of pooled sources."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
     model.add_coord("group", list(pooled))
     member = np.flatnonzero(index >= 0)
     g_of = index[member]
