@@ -115,21 +115,33 @@ def test_prefit_passes_over_a_kept_pool_without_reading_it(tmp_path, monkeypatch
 
 @pytest.mark.slow
 def test_reading_a_kept_fit_imports_neither_pymc_nor_pytensor(tmp_path, monkeypatch):
-    """What the notebooks of a run do: about a second of imports saved in every kernel."""
+    """What the notebooks of a run do: seconds of imports saved in every kernel. The
+    diagnostics are kept with the fit, so ArviZ is not needed either."""
     import subprocess
     import sys
 
+    from achlab.engines.consensus import restrict_to
+    from achlab.load.analysts import load_analysts
     from achlab.load.scenario import load_scenario
 
     monkeypatch.setenv("ACHLAB_FITS", str(tmp_path))
     case = load_scenario(paths.scenarios_dir() / "baseline.yaml")
     sizes = {"draws": 200, "tune": 200, "chains": 2}
-    fits.fit(case, check=False, **sizes)  # made and kept here
+    made = fits.fit(case, check=False, **sizes)  # made and kept here
+    again = fits.fit(case, check=False, **sizes)
+    assert again.diagnostics.equals(made.diagnostics)
+    analysts = restrict_to(case, load_analysts(case.id))
+    pool = fits.pooled(case, analysts, **sizes)
+    assert fits.pooled(case, analysts, **sizes).max_r_hat == pool.max_r_hat
     code = ("import sys\nfrom achlab import notebook, paths\nfrom achlab.load.scenario import "
             "load_scenario\ncase = load_scenario(paths.scenarios_dir() / 'baseline.yaml')\n"
             "result = notebook.fit(case, check=False, draws=200, tune=200, chains=2)\n"
+            "from achlab.engines.consensus import restrict_to\n"
+            "from achlab.load.analysts import load_analysts\n"
+            "notebook.pooled(case, restrict_to(case, load_analysts(case.id)), draws=200, "
+            "tune=200, chains=2)\n"
             "print(round(float(result.weights.mean.sum()), 6), "
-            "sorted(m for m in ('pymc', 'pytensor', 'nutpie') if m in sys.modules))")
+            "sorted(m for m in ('pymc', 'pytensor', 'nutpie', 'arviz') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, check=True)
     assert done.stdout.split() == ["1.0", "[]"], done.stdout + done.stderr

@@ -344,7 +344,10 @@ def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
         Where posteriors are kept between processes: ``store.get(key)`` returns
         ``(idata, seconds)`` or ``None``, ``store.put(key, idata, seconds)`` keeps one (``key``
         from :func:`fit_key`). With a kept posterior nothing is compiled or sampled; the
-        numbers are those the same fit would give. The engine itself reads and writes no file.
+        numbers are those the same fit would give. A store that also has
+        ``get_diagnostics(key)`` and ``put_diagnostics(key, frame)`` keeps the fit's
+        diagnostics table too (ArviZ is then not even imported to read a kept fit). The engine
+        itself reads and writes no file.
 
     Returns
     -------
@@ -354,8 +357,10 @@ def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
                             pooling=pooling, target_accept=target_accept, min_ess=min_ess)
     key = fit_key(case, settings) if store is not None else None
     kept = store.get(key) if store is not None else None
+    diagnostics = None
     if kept is not None:
         idata, seconds = kept
+        diagnostics = _kept(store, "get_diagnostics", key)
     else:
         model = compiled_model(case, settings["pooling"])
         started = time.perf_counter()
@@ -364,20 +369,30 @@ def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
         seconds = time.perf_counter() - started
         if store is not None:
             store.put(key, idata, seconds)
-    return summarise(case, idata, settings, seconds, check=check, min_ess=min_ess)
+    result = summarise(case, idata, settings, seconds, check=check, min_ess=min_ess,
+                       diagnostics=diagnostics)
+    if diagnostics is None and store is not None:
+        _kept(store, "put_diagnostics", key, result.diagnostics)
+    return result
+
+
+def _kept(store, method: str, *args):
+    """``store.<method>(*args)`` when the store has that method, else None."""
+    call = getattr(store, method, None)
+    return call(*args) if call is not None else None
 
 
 def summarise(case: Case, idata, settings: dict, seconds: float, *, check: bool = True,
-              min_ess: int = MIN_ESS) -> McmcResult:
-    """Weights with intervals, reliabilities prior vs posterior, and diagnostics."""
-    import arviz as az
+              min_ess: int = MIN_ESS, diagnostics=None) -> McmcResult:
+    """Weights with intervals, reliabilities prior vs posterior, and diagnostics.
+
+    ``diagnostics`` is the table ArviZ's summary gives for these draws when it is kept already
+    (see ``store`` in :func:`fit`); it is computed otherwise.
+    """
     import pandas as pd
 
     arr = case.arrays()
-    with warnings.catch_warnings():  # constant quantities (a weight pinned at 0) warn; see _check
-        warnings.simplefilter("ignore", RuntimeWarning)
-        diag = az.summary(idata, var_names=["weights", "reliability"], ci_prob=INTERVAL,
-                          round_to="none")
+    diag = diagnostics if diagnostics is not None else _diagnostics(idata)
     divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
     # Fixed reliabilities have no spread: their r_hat / ESS are meaningless and not checked.
     free = [f"reliability[{sid}]" for sid, pt_ in zip(arr.source_ids, arr.rel_is_point,
@@ -405,6 +420,16 @@ def summarise(case: Case, idata, settings: dict, seconds: float, *, check: bool 
     reliability = pd.DataFrame(rows).set_index("source")
     reliability["shift"] = reliability["posterior mean"] - reliability["prior mean"]
     return McmcResult(case, idata, weights, reliability, diag, divergences, seconds, settings)
+
+
+def _diagnostics(idata):
+    """ArviZ's summary of the weights and reliabilities: means, intervals, ESS, r_hat."""
+    import arviz as az
+
+    with warnings.catch_warnings():  # constant quantities (a weight pinned at 0) warn; see _check
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return az.summary(idata, var_names=["weights", "reliability"], ci_prob=INTERVAL,
+                          round_to="none")
 
 
 def _check(case: Case, diag, divergences: int, min_ess: int, settings: dict) -> None:

@@ -65,8 +65,8 @@ class FitStore:
         self.root = Path(folder) if folder is not None else store_root()
         self.folder = self.root / _generation()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.pickle"
+    def _path(self, key: str, part: str = "") -> Path:
+        return self.folder / f"{key}{'.' + part if part else ''}.pickle"
 
     def get(self, key: str):
         """``(idata, sampling seconds)`` kept under ``key``, or ``None``."""
@@ -79,17 +79,31 @@ class FitStore:
 
     def put(self, key: str, idata, seconds: float) -> Path | None:
         """Keep a posterior (atomically); ``None`` when the cache folder cannot be written."""
+        return self._write(self._path(key), {"idata": idata, "seconds": float(seconds)})
+
+    def _write(self, target: Path, value) -> Path | None:
         try:
             self._prune()
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", dir=self.folder)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:12]}.", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"idata": idata, "seconds": float(seconds)}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._path(key))
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
         except OSError:
             return None
-        return self._path(key)
+        return target
+
+    def get_diagnostics(self, key: str):
+        """The diagnostics table kept with the fit under ``key``, or ``None``."""
+        try:
+            with self._path(key, "diagnostics").open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # noqa: BLE001 - unreadable: summarised again
+            return None
+
+    def put_diagnostics(self, key: str, frame) -> Path | None:
+        """Keep a fit's diagnostics table beside it; ``None`` when it cannot be written."""
+        return self._write(self._path(key, "diagnostics"), frame)
 
     def __contains__(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -183,6 +197,12 @@ class _Counting:
     def put(self, key, idata, seconds):
         self.puts += 1
         return self.store.put(key, idata, seconds)
+
+    def get_diagnostics(self, key):
+        return self.store.get_diagnostics(key)
+
+    def put_diagnostics(self, key, frame):
+        return self.store.put_diagnostics(key, frame)
 
 
 def _analysts_of(case, data):

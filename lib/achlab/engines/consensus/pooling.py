@@ -117,7 +117,8 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
         Where posteriors are kept between processes, as in :func:`achlab.engines.mcmc.fit`:
         ``get(key)`` gives ``(idata, seconds)`` or ``None``, ``put(key, idata, seconds)``. The key
         hashes the readings, the cells, the analysts and the sampler settings, so a scenario
-        whose votes are unchanged reads the kept posterior instead of sampling again.
+        whose votes are unchanged reads the kept posterior instead of sampling again. A store
+        with ``get_diagnostics``/``put_diagnostics`` also keeps the largest r_hat.
 
     Returns
     -------
@@ -133,16 +134,17 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     from achlab import paths
 
     os.environ.setdefault("PYTENSOR_FLAGS", f"base_compiledir={paths.cache_dir() / 'pytensor'}")
-    import arviz as az
-
     given = _pooling_inputs(case, analysts, draws=draws, tune=tune, chains=chains, seed=seed,
                             sampler=sampler, target_accept=target_accept,
                             rounding_sd=rounding_sd)
     result, cells, names, settings, key = (given.result, given.cells, given.names,
                                            given.settings, given.key)
     kept = store.get(key) if store is not None else None
+    max_r_hat = None
     if kept is not None:
         idata = kept[0]
+        getter = getattr(store, "get_diagnostics", None)
+        max_r_hat = getter(key) if getter is not None else None
     else:
         started = time.perf_counter()
         idata = _sample_pooled(given.coords, given.centre, given.cell_idx, given.analyst_idx,
@@ -168,11 +170,17 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     pooled_case = apply_ratings(case, applied)
     weights = replace(exact_weights(pooled_case), method="pooled")
     sd = idata.posterior["sigma"].values.reshape(-1, len(names)).mean(axis=0)
-    summary = az.summary(idata, var_names=["shared"], round_to="none")
+    if max_r_hat is None:  # kept with the draws when the store can (ArviZ is not imported)
+        import arviz as az
+
+        max_r_hat = float(az.summary(idata, var_names=["shared"], round_to="none")["r_hat"].max())
+        putter = getattr(store, "put_diagnostics", None)
+        if putter is not None:
+            putter(key, max_r_hat)
     divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
     return PooledResult(pooled_case, likelihood, interval, weights,
                         {a: float(s) for a, s in zip(names, sd, strict=True)}, idata,
-                        divergences, float(summary["r_hat"].max()), settings)
+                        divergences, float(max_r_hat), settings)
 
 
 @dataclass
