@@ -97,6 +97,8 @@ def test_run_on_two_scenarios_writes_notebooks_charts_and_index(tmp_path, monkey
     store = FitStore(tmp_path / "fits")
     kept = sorted(p.stem for p in store.folder.glob("*.pickle"))
     assert len([k for k in kept if k.startswith("pooled-")]) == len(scenarios)
+    # each with its diagnostics beside it, so that reading it summarises nothing again
+    assert sorted(p.stem for p in store.folder.glob("*.diagnostics")) == kept
     kept = [k for k in kept if not k.startswith("pooled-")]
     wanted = sorted(mcmc.fit_key(c, mcmc.settings_for(c, draws=300, tune=300, chains=2,
                                                       seed=c.seed))

@@ -66,7 +66,8 @@ class FitStore:
         self.folder = self.root / _generation()
 
     def _path(self, key: str, part: str = "") -> Path:
-        return self.folder / f"{key}{'.' + part if part else ''}.pickle"
+        """The posterior's file (``<key>.pickle``), or a part kept beside it (``<key>.<part>``)."""
+        return self.folder / (f"{key}.{part}" if part else f"{key}.pickle")
 
     def get(self, key: str):
         """``(idata, sampling seconds)`` kept under ``key``, or ``None``."""
