@@ -330,3 +330,17 @@ def bundled_scenario(name: str) -> Case:
     from achlab import paths
 
     return achlab.resolve(paths.scenarios_dir() / f"{name}.yaml")
+
+
+def python_output(code: str, timeout: float = 120) -> str:
+    """What ``code`` prints when run by this Python in a fresh process (which must succeed).
+
+    For what a new process imports or does, apart from everything the test process loaded.
+    """
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout

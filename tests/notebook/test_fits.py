@@ -8,6 +8,7 @@ import pytest
 
 from achlab import paths
 from achlab.notebook import fits, pipeline
+from tests.helpers import python_output
 
 
 def test_a_kept_posterior_reads_back_equal(tmp_path):
@@ -117,9 +118,6 @@ def test_prefit_passes_over_a_kept_pool_without_reading_it(tmp_path, monkeypatch
 def test_reading_a_kept_fit_imports_neither_pymc_nor_pytensor(tmp_path, monkeypatch):
     """What the notebooks of a run do: seconds of imports saved in every kernel. The
     diagnostics are kept with the fit, so ArviZ is not needed either."""
-    import subprocess
-    import sys
-
     from achlab.engines.consensus import restrict_to
     from achlab.load.analysts import load_analysts
     from achlab.load.scenario import load_scenario
@@ -142,6 +140,5 @@ def test_reading_a_kept_fit_imports_neither_pymc_nor_pytensor(tmp_path, monkeypa
             "tune=200, chains=2)\n"
             "print(round(float(result.weights.mean.sum()), 6), "
             "sorted(m for m in ('pymc', 'pytensor', 'nutpie', 'arviz') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300, check=True)
-    assert done.stdout.split() == ["1.0", "[]"], done.stdout + done.stderr
+    said = python_output(code, timeout=300)
+    assert said.split() == ["1.0", "[]"], said

@@ -3,8 +3,6 @@ per worker; clients ready without waiting for silence."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from queue import Empty
 
@@ -12,6 +10,7 @@ import nbformat
 import pytest
 
 from achlab.notebook import kernels, pipeline
+from tests.helpers import python_output
 
 
 def test_a_kernel_never_started_imports_nothing_to_shut_down():
@@ -24,9 +23,7 @@ def test_a_kernel_never_started_imports_nothing_to_shut_down():
             "pool.submit(lambda kernel: None).result()\npool.close()\n"
             "print(sorted(m for m in ('nbclient', 'nbformat', 'jupyter_client') "
             "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)
-    assert done.stdout.strip() == "[]"
+    assert python_output(code).strip() == "[]"
 
 
 def test_each_worker_keeps_one_kernel_for_all_its_work_and_none_outlives_the_pool(tmp_path):

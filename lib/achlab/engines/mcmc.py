@@ -360,7 +360,7 @@ def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
     diagnostics = None
     if kept is not None:
         idata, seconds = kept
-        diagnostics = _kept(store, "get_diagnostics", key)
+        diagnostics = optional_call(store, "get_diagnostics", key)
     else:
         model = compiled_model(case, settings["pooling"])
         started = time.perf_counter()
@@ -372,12 +372,12 @@ def fit(case: Case, *, draws: int | None = None, tune: int | None = None,
     result = summarise(case, idata, settings, seconds, check=check, min_ess=min_ess,
                        diagnostics=diagnostics)
     if diagnostics is None and store is not None:
-        _kept(store, "put_diagnostics", key, result.diagnostics)
+        optional_call(store, "put_diagnostics", key, result.diagnostics)
     return result
 
 
-def _kept(store, method: str, *args):
-    """``store.<method>(*args)`` when the store has that method, else None."""
+def optional_call(store, method: str, *args):
+    """``store.<method>(*args)`` when the store has that (optional) method, else None."""
     call = getattr(store, method, None)
     return call(*args) if call is not None else None
 

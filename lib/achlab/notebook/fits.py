@@ -71,12 +71,20 @@ class FitStore:
 
     def get(self, key: str):
         """``(idata, sampling seconds)`` kept under ``key``, or ``None``."""
-        try:
-            with self._path(key).open("rb") as handle:
-                kept = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - unreadable (another version wrote it): fit again
-            return None
+        kept = self._read(self._path(key))
         return (kept["idata"], kept["seconds"]) if isinstance(kept, dict) else None
+
+    @staticmethod
+    def _read(source: Path):
+        """What ``source`` holds, or ``None`` when it is missing or unreadable.
+
+        Another version may have written it: the fit, or its summary, is then made again.
+        """
+        try:
+            with source.open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # noqa: BLE001 - see above
+            return None
 
     def put(self, key: str, idata, seconds: float) -> Path | None:
         """Keep a posterior (atomically); ``None`` when the cache folder cannot be written."""
@@ -96,11 +104,7 @@ class FitStore:
 
     def get_diagnostics(self, key: str):
         """The diagnostics table kept with the fit under ``key``, or ``None``."""
-        try:
-            with self._path(key, "diagnostics").open("rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # noqa: BLE001 - unreadable: summarised again
-            return None
+        return self._read(self._path(key, "diagnostics"))
 
     def put_diagnostics(self, key: str, frame) -> Path | None:
         """Keep a fit's diagnostics table beside it; ``None`` when it cannot be written."""

@@ -728,7 +728,7 @@ def _start_fits(todo: list[Task], scenario_files: list[Path], data: Path | None,
         finally:
             ready.all_made()
 
-    threading.Thread(target=work, name="achlab-fits", daemon=True).start()
+    _in_background("achlab-fits", work)
     return ready
 
 
@@ -796,7 +796,7 @@ def run(scenario_files: list[Path] | None = None, out: Path | None = None, draws
             report.course_note = ("course not run: it reads the bundled cases, and this "
                                   "project has no " + ", ".join(missing))
         else:
-            the_course = CourseRun(out / "course", force)
+            the_course = CourseRun(out / "course", force, library)
     try:
         # The kernels start with this process's environment: matplotlib's inline backend, so
         # that every figure a notebook draws reaches its outputs and its HTML report (a headless
@@ -969,12 +969,12 @@ class CourseRun:
     notebooks, after those.
     """
 
-    def __init__(self, target: Path, force: bool = False):
+    def __init__(self, target: Path, force: bool = False, library: str | None = None):
         self.target = Path(target).resolve()
         self.target.mkdir(parents=True, exist_ok=True)
         self.force = force
         self.manifest = Manifest(self.target)
-        self.library = library_fingerprint()
+        self.library = library or library_fingerprint()
         self.project_data = sorted(p for p in paths.project_root().joinpath("data").rglob("*")
                                    if p.is_file())
         self.env = {"ACHLAB_DATA": None, "ACHLAB_OUT": str(self.target / "files"),

@@ -27,6 +27,7 @@ import numpy as np
 from achlab.engines.consensus.rules import ROUNDING_SD, AnalystRatings, consensus
 from achlab.engines.consensus.weights import apply_ratings
 from achlab.engines.exact import Weights, exact_weights
+from achlab.engines.mcmc import optional_call
 from achlab.model import Case
 from achlab.model.scales import NOT_APPLICABLE, interval_tails
 
@@ -143,8 +144,7 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     max_r_hat = None
     if kept is not None:
         idata = kept[0]
-        getter = getattr(store, "get_diagnostics", None)
-        max_r_hat = getter(key) if getter is not None else None
+        max_r_hat = optional_call(store, "get_diagnostics", key)
     else:
         started = time.perf_counter()
         idata = _sample_pooled(given.coords, given.centre, given.cell_idx, given.analyst_idx,
@@ -174,9 +174,7 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
         import arviz as az
 
         max_r_hat = float(az.summary(idata, var_names=["shared"], round_to="none")["r_hat"].max())
-        putter = getattr(store, "put_diagnostics", None)
-        if putter is not None:
-            putter(key, max_r_hat)
+        optional_call(store, "put_diagnostics", key, max_r_hat)
     divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
     return PooledResult(pooled_case, likelihood, interval, weights,
                         {a: float(s) for a, s in zip(names, sd, strict=True)}, idata,
