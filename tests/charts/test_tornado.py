@@ -48,3 +48,23 @@ def test_tornado_odds_tick_labels_do_not_overlap():
     for a, b in itertools.combinations(boxes, 2):
         assert a.x1 <= b.x0 or b.x1 <= a.x0, (a, b)
     assert lo > 0 and hi > lo
+
+
+def test_the_centre_label_hides_the_dashed_line_that_runs_up_to_it():
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    case = bundled_scenario("baseline")
+    fig = plot_tornado(tornado(case), case)
+    ax = fig.axes[0]
+    label = next(t for t in ax.texts if t.get_gid() == "centre-label")
+    line = next(ln for ln in ax.lines if ln.get_linestyle() == "--")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    box, drawn = label.get_window_extent(r), line.get_window_extent(r)
+    assert drawn.x0 <= box.x1 and box.x0 <= drawn.x1 and drawn.y1 > box.y0, (
+        "the line no longer reaches the label: this test is moot")
+    ground = label.get_bbox_patch()
+    assert ground is not None and to_rgba(ground.get_facecolor()) == to_rgba("white")
+    assert label.get_zorder() > line.get_zorder()
+    plt.close(fig)

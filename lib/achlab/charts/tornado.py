@@ -134,8 +134,10 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
             base_text = f"all at their means: {percent(result.base_weight, case.yardstick)}"
         ax.axvline(base, color="#222222", lw=1.5, ls="--", zorder=3)
         ax.set_ylim(-0.8, len(swings) - 0.2)
+        # On a white ground above the dashed line, which would otherwise run through it.
         ax.text(base, len(swings) - 0.3, base_text, fontsize=12, va="bottom", ha="center",
-                fontweight="bold")
+                fontweight="bold", zorder=7, bbox={"fc": "white", "ec": "none", "pad": 2},
+                gid="centre-label")
         names = []
         for s in swings:
             names.append(_bar_name(case, s))
