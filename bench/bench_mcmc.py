@@ -18,8 +18,9 @@ Measured, on the bundled case under ``scenarios/baseline.yaml`` (4 chains x 1000
    models over sampling seconds (tuning + draws);
 5. the same timings and ESS ratio for synthetic cases of 200 and 2,000 items.
 
-Targets: fresh process with warm caches < 3 s end to end, refit < 0.5 s, warm fit < 3 s, cold
-fit < 20 s, marginalised ESS/s >= 10 x naive.
+Targets: fresh process with warm caches < 3 s end to end (from the process's first line: import,
+load the scenario, fit with its checks), refit < 0.5 s, warm fit < 3 s, cold fit < 20 s,
+marginalised ESS/s >= 10 x naive.
 
 ``PYTENSOR_FLAGS`` is set only in the environment of the subprocesses (before they import
 PyMC); this process uses the project's default compile cache.
@@ -183,7 +184,7 @@ def child_cold(store: str | None = None) -> None:
     else:
         result, seconds = timed_fit(case)
     model = mcmc._CACHE.get(mcmc.structure_key(case, False))
-    print(json.dumps({"import": imported, "fit": seconds,
+    print(json.dumps({"import": imported, "fit": seconds, "arviz": "arviz" in sys.modules,
                       "compile": model.compile_seconds if model else 0.0,
                       "sampling": result.sampling_seconds, "divergences": result.divergences,
                       "end_to_end": time.perf_counter() - started,
@@ -251,11 +252,15 @@ def part_cold() -> None:
         run_cold(project_cache)  # fill the project cache once, so the next run is warm
         primed = " (cache primed by one earlier run)"
     warm = run_cold(project_cache)
-    row(f"fresh process, warm compile cache: fit(){primed}", f"{warm['fit']:.2f} s",
-        f"< {TARGET_FRESH_S:g} s", verdict(warm["fit"] < TARGET_FRESH_S))
+    row(f"fresh process, warm compile cache: import + load + fit(){primed}",
+        f"{warm['end_to_end']:.2f} s", f"< {TARGET_FRESH_S:g} s",
+        verdict(warm["end_to_end"] < TARGET_FRESH_S))
+    row("  of which fit() (imports PyMC, nutpie; compile, sample, checks)", f"{warm['fit']:.2f} s")
     row("  of which compile (read from the cache; with nutpie's import)",
         f"{warm['compile']:.2f} s")
-    row("  whole process", f"{warm['process']:.2f} s")
+    row("  of which sampling (tune + draws)", f"{warm['sampling']:.2f} s")
+    row("  ArviZ imported by the fit", "yes" if warm["arviz"] else "no")
+    row("  whole process (with Python's start and exit)", f"{warm['process']:.2f} s")
     row("  cache folder", f"{paths.display_path(project_cache)}")
     with tempfile.TemporaryDirectory(prefix="achlab-fits-") as kept:
         made = run_cold(project_cache, Path(kept))  # fits and keeps the posterior

@@ -527,3 +527,26 @@ def test_cli_rounding_option(capsys):
     cell = next(c for c in out["cells"]
                 if (c["evidence_id"], c["hypothesis"]) == ("E09", "defensive"))
     assert cell["consensus"] == "N"
+
+
+def test_the_pools_largest_r_hat_passes_over_constant_cells_as_arviz_does():
+    import warnings
+
+    import arviz as az
+    import numpy as np
+    import xarray as xr
+
+    from achlab.engines.consensus.pooling import _largest_r_hat
+
+    rng = np.random.default_rng(3)
+    draws = rng.normal(size=(4, 300, 3))
+    draws[1, :, 1] += 1.0  # one chain off: the largest r_hat
+    draws[:, :, 2] = 0.7  # a constant cell has none
+    tree = xr.DataTree.from_dict({"posterior": xr.Dataset({"shared": (("chain", "draw", "cell"),
+                                                                      draws)})})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = float(az.summary(tree, round_to="none")["r_hat"].max())
+    assert _largest_r_hat(draws) == pytest.approx(theirs, rel=1e-12)
+    assert _largest_r_hat(draws) > 1.05
+    assert math.isnan(_largest_r_hat(draws[:, :, 2:]))

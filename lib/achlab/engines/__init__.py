@@ -4,6 +4,8 @@
 - :mod:`~achlab.engines.exact`: posterior weights in closed form, and sweeps over many settings;
 - :mod:`~achlab.engines.mcmc`: the PyMC model (pooled, learnable reliabilities);
 - :mod:`~achlab.engines.nutpie_cache`: nutpie's compile of that model, kept in PyTensor's cache;
+- :mod:`~achlab.engines.nutpie_sampler`: nutpie's sampler, its draws as xarray, without ArviZ;
+- :mod:`~achlab.engines.diagnostics`: a fit's convergence table (ESS, r_hat), as ArviZ's summary;
 - :mod:`~achlab.engines.sweep_kernel`: the compiled kernel of the exact engine's sweeps;
 - :mod:`~achlab.engines.classic`: Heuer's inconsistency scores and diagnosticity (PARC ACH 2.0);
 - :mod:`~achlab.engines.sensitivity`: linchpins, tornado, flip points, two-way sweeps;

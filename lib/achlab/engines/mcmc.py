@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -243,12 +242,11 @@ class CompiledAchModel:
     def sample(self, case: Case, draws: int, tune: int, chains: int, seed: int,
                target_accept: float):
         """Sample the posterior for ``case`` (same structure as the compiled one)."""
-        import nutpie
+        from achlab.engines.nutpie_sampler import sample
 
         compiled = self.compiled.with_data(**data_for(case))
-        idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, cores=2,
-                              seed=seed, progress_bar=False, target_accept=target_accept,
-                              save_warmup=False)
+        idata = sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
+                       target_accept=target_accept)
         return add_deterministics(case, idata)
 
 
@@ -423,13 +421,22 @@ def summarise(case: Case, idata, settings: dict, seconds: float, *, check: bool 
 
 
 def _diagnostics(idata):
-    """ArviZ's summary of the weights and reliabilities: means, intervals, ESS, r_hat."""
-    import arviz as az
+    """The summary of the weights and reliabilities: means, intervals, ESS, r_hat, MCSE.
 
-    with warnings.catch_warnings():  # constant quantities (a weight pinned at 0) warn; see _check
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return az.summary(idata, var_names=["weights", "reliability"], ci_prob=INTERVAL,
-                          round_to="none")
+    ArviZ's ``summary`` columns, computed without importing ArviZ
+    (:mod:`achlab.engines.diagnostics`).
+    """
+    from achlab.engines.diagnostics import summary
+
+    return summary({name: _draws_of(idata, name) for name in ("weights", "reliability")},
+                   ci_prob=INTERVAL)
+
+
+def _draws_of(idata, name: str) -> tuple[np.ndarray, list[str]]:
+    """A (chain, draw, n) variable of the posterior, with the labels of its last axis."""
+    variable = idata.posterior[name]
+    labels = variable.coords[variable.dims[-1]].values
+    return variable.values, [str(label) for label in labels]
 
 
 def _check(case: Case, diag, divergences: int, min_ess: int, settings: dict) -> None:

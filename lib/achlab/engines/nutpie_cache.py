@@ -61,6 +61,9 @@ def compile_model(model, var_names=None, extra_key: str = ""):
     -------
     nutpie.compile_pymc.CompiledPyMCModel
     """
+    from achlab.engines.nutpie_sampler import load_nutpie
+
+    load_nutpie()  # before any of nutpie's modules: without ArviZ
     try:
         return _compile_cached(model, var_names, extra_key)
     except Exception as err:  # noqa: BLE001 - nutpie's own compile is always right, only slower

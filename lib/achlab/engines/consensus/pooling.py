@@ -170,10 +170,8 @@ def pooled_weights(case: Case, analysts: AnalystRatings, *, draws: int = 1000, t
     pooled_case = apply_ratings(case, applied)
     weights = replace(exact_weights(pooled_case), method="pooled")
     sd = idata.posterior["sigma"].values.reshape(-1, len(names)).mean(axis=0)
-    if max_r_hat is None:  # kept with the draws when the store can (ArviZ is not imported)
-        import arviz as az
-
-        max_r_hat = float(az.summary(idata, var_names=["shared"], round_to="none")["r_hat"].max())
+    if max_r_hat is None:  # kept with the draws when the store can
+        max_r_hat = _largest_r_hat(idata.posterior["shared"].values)
         optional_call(store, "put_diagnostics", key, max_r_hat)
     divergences = int(np.asarray(idata.sample_stats["diverging"]).sum())
     return PooledResult(pooled_case, likelihood, interval, weights,
@@ -299,12 +297,24 @@ def _pooling_model(coords, centre, cell_idx, analyst_idx, readings, rounding_sd)
 _COMPILED: dict[tuple[int, int, int], object] = {}
 
 
+def _largest_r_hat(draws: np.ndarray) -> float:
+    """The largest r_hat of the cells' draws, shape (chain, draw, cell).
+
+    Constant cells (no r_hat) are passed over; NaN only when every cell is constant.
+    """
+    from achlab.engines.diagnostics import r_hat
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = [r_hat(draws[:, :, n]) for n in range(draws.shape[2])]
+    return max((v for v in values if not np.isnan(v)), default=float("nan"))
+
+
 def _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings):
     """Sample with nutpie on the compiled model of this shape; ``pooled`` from the draws."""
-    import nutpie
     import xarray as xr
 
     from achlab.engines.nutpie_cache import compile_model
+    from achlab.engines.nutpie_sampler import sample
 
     shape = (len(coords["cell"]), len(coords["analyst"]), len(coords["vote"]))
     if shape not in _COMPILED:  # compiled with neutral centres: the start is the same for all
@@ -316,10 +326,9 @@ def _sample_nutpie(coords, centre, cell_idx, analyst_idx, readings, settings):
         analyst_index=np.asarray(analyst_idx, dtype="int64"),
         readings=np.asarray(readings, dtype=float),
         rounding_sd=np.asarray(float(settings["rounding_sd"])))
-    idata = nutpie.sample(compiled, draws=settings["draws"], tune=settings["tune"],
-                          chains=settings["chains"], cores=2, seed=settings["seed"],
-                          progress_bar=False, target_accept=settings["target_accept"],
-                          save_warmup=False)
+    idata = sample(compiled, draws=settings["draws"], tune=settings["tune"],
+                   chains=settings["chains"], seed=settings["seed"],
+                   target_accept=settings["target_accept"])
     names = {"cell": list(coords["cell"]), "analyst": list(coords["analyst"])}
     idata["posterior"] = idata["posterior"].to_dataset().assign_coords(names)
     shared = idata.posterior["shared"].values
