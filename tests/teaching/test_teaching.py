@@ -234,3 +234,13 @@ def test_teaching_case_tells_its_story():
     assert before["none"] < 0.01
     assert after.leading == "offensive" and after["offensive"] > 0.8
     assert dict(case.arrays().dropped) == {"E05": "same origin as E02 (u2-sam-1962-08-29)"}
+
+
+def test_the_verdicts_marks_are_in_a_text_font_so_no_page_shows_an_empty_box():
+    from matplotlib import font_manager, ft2font
+
+    font = ft2font.FT2Font(font_manager.findfont("DejaVu Sans"))
+    for correct in (True, False):
+        shown = Feedback("q", correct, "because.")._repr_markdown_()
+        mark = shown.split(" ", 1)[0]
+        assert len(mark) == 1 and font.get_char_index(ord(mark)) != 0, (correct, shown)

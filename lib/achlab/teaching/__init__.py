@@ -45,6 +45,9 @@ KINDS = ("rating", "number", "choice")
 #: Fields a ``why`` template may use without an explanation in :mod:`achlab.teaching.reference`.
 TEMPLATE_FIELDS = frozenset({"ref", "option"})
 QUESTIONS_FILE = "questions.yaml"
+#: The mark before a verdict: check and ballot X, which text fonts have (emoji fonts are not
+#: everywhere: a page rendered without one shows an empty box).
+MARKS = {True: "\u2713", False: "\u2717"}
 
 
 # ---------------------------------------------------------------------------- results
@@ -64,7 +67,7 @@ class Feedback:
         return f"[{self.question_id}] {head} {self.message}"
 
     def _repr_markdown_(self) -> str:
-        mark = "\u2705 **Correct.**" if self.correct else "\u274c **Not quite.**"
+        mark = f"{MARKS[self.correct]} **{'Correct.' if self.correct else 'Not quite.'}**"
         return f"{mark} {self.message}\n\n<small>question `{self.question_id}`</small>"
 
 
