@@ -39,7 +39,9 @@ def summary(draws: Mapping[str, tuple[np.ndarray, Sequence[str]]], ci_prob: floa
         Mass of the equal-tailed interval (columns ``eti<percent>_lb`` and ``_ub``).
     tail_prob : float
         Tail ESS is the smaller of the ESS of the indicators ``x <= q`` at the quantiles
-        ``1 - tail_prob`` and ``tail_prob`` (ArviZ's default, 0.89).
+        ``1 - tail_prob`` and ``tail_prob``. ArviZ takes it from its setting
+        ``rcParams["stats.ci_prob"]`` (0.89 unless changed), not from ``ci_prob``; this
+        module never reads ArviZ's settings, so the default here is that default.
 
     Returns
     -------

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
 import types
 
 import numpy as np
@@ -39,9 +40,14 @@ class _DeferredModule(types.ModuleType):
         self.__spec__ = spec
 
     def __getattr__(self, attribute: str):
+        if sys.modules.get(self.__name__) is self:  # used while it stands in: import the real one
+            del sys.modules[self.__name__]
         real = importlib.import_module(self.__name__)
         self.__dict__.update(real.__dict__)
         return getattr(real, attribute)
+
+
+_IMPORTING = threading.Lock()
 
 
 def load_nutpie():
@@ -52,21 +58,27 @@ def load_nutpie():
     module
         The ``nutpie`` package.
     """
-    if "nutpie" in sys.modules or "arviz" in sys.modules:
-        import nutpie
+    with _IMPORTING:
+        if "nutpie" in sys.modules or "arviz" in sys.modules:
+            import nutpie
 
-        return nutpie
-    spec = importlib.util.find_spec("arviz")
-    if spec is None:  # nutpie's own import then says what is missing
-        import nutpie
+            return nutpie
+        spec = importlib.util.find_spec("arviz")
+        if spec is None:  # nutpie's own import then says what is missing
+            import nutpie
 
+            return nutpie
+        stand_in = sys.modules["arviz"] = _DeferredModule("arviz", spec)
+        try:
+            import nutpie
+        finally:
+            if sys.modules.get("arviz") is stand_in:
+                del sys.modules["arviz"]
         return nutpie
-    sys.modules["arviz"] = _DeferredModule("arviz", spec)
-    try:
-        import nutpie
-    finally:
-        del sys.modules["arviz"]
-    return nutpie
+
+
+class SamplingStopped(RuntimeError):
+    """nutpie returned fewer draws than asked for (it was interrupted)."""
 
 
 def sample(compiled, *, draws: int, tune: int, chains: int, seed: int, target_accept: float,
@@ -84,14 +96,32 @@ def sample(compiled, *, draws: int, tune: int, chains: int, seed: int, target_ac
     -------
     xarray.DataTree
         Groups ``posterior`` and ``sample_stats``, dimensions ``chain`` and ``draw`` first.
+
+    Raises
+    ------
+    SamplingStopped
+        When a chain has fewer tuning steps or draws than asked for: nutpie returns what it has
+        when it is interrupted, and a short posterior is never passed on as a whole one.
     """
     nutpie = load_nutpie()
     trace = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, cores=cores,
                           seed=seed, progress_bar=False, target_accept=target_accept,
                           save_warmup=False, return_raw_trace=True)
     draw_batches, stat_batches = trace.get_arrow_trace()
+    require_complete(stat_batches, chains=chains, tune=tune, draws=draws)
     return to_datatree(draw_batches, stat_batches, coords=compiled.coords,
-                       skip=set(compiled.reparameterized_names))
+                       skip=set(compiled.reparameterized_names or ()))
+
+
+def require_complete(stat_batches, *, chains: int, tune: int, draws: int) -> None:
+    """Raise :class:`SamplingStopped` unless every chain has all its tuning steps and draws."""
+    tuned = [int(np.asarray(_column(stats, "tuning")).sum()) for stats in stat_batches]
+    kept = [batch.num_rows - n for batch, n in zip(stat_batches, tuned, strict=True)]
+    if len(stat_batches) != chains or tuned != [tune] * chains or kept != [draws] * chains:
+        raise SamplingStopped(
+            f"sampling stopped early: asked for {chains} chains of {tune} tuning steps and "
+            f"{draws} draws; got {len(stat_batches)} chains, with {tuned} tuning steps and "
+            f"{kept} draws")
 
 
 def to_datatree(draw_batches, stat_batches, coords: dict, skip: set[str]):
@@ -101,6 +131,8 @@ def to_datatree(draw_batches, stat_batches, coords: dict, skip: set[str]):
     if len(draw_batches) != len(stat_batches) or not draw_batches:
         raise ValueError(f"nutpie returned {len(draw_batches)} chains of draws and "
                          f"{len(stat_batches)} of statistics")
+    if any(d.num_rows != s.num_rows for d, s in zip(draw_batches, stat_batches, strict=True)):
+        raise ValueError("nutpie's trace has more rows of draws than of statistics, or fewer")
     tuned = [int(np.asarray(_column(stats, "tuning")).sum()) for stats in stat_batches]
     posterior, dims = _stack(draw_batches, tuned, skip)
     statistics, stat_dims = _stack(stat_batches, tuned, _SKIPPED_STATS)
@@ -155,4 +187,4 @@ def _dataset(values: dict, dims: dict, labels: dict):
     data = {name: (("chain", "draw", *dims[name]), array) for name, array in values.items()}
     first = next(iter(values.values()))
     coords = {"chain": np.arange(first.shape[0]), "draw": np.arange(first.shape[1]), **labels}
-    return xr.Dataset(data, coords=coords)
+    return xr.Dataset(data, coords=coords, attrs={"sample_dims": ["chain", "draw"]})
