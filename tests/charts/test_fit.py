@@ -105,6 +105,10 @@ CHARTS = {
     "matrix, top 2": lambda c: plot_matrix(c, top=2),
     "comparison": lambda c: plot_comparison([(c, exact_weights(c)),
                                              (c, with_lead_at(c, 0.9495))]),
+    "comparison, 7 scenarios with intervals": lambda c: plot_comparison(
+        [(c, with_lead_at(c, 0.5 + 0.05 * i, 0.3)) for i in range(7)]),
+    "comparison, 9 scenarios with intervals": lambda c: plot_comparison(
+        [(c, with_lead_at(c, 0.5 + 0.05 * i, 0.3)) for i in range(9)]),
     "tornado": lambda c: plot_tornado(tornado(c), c),
     "flip points": lambda c: plot_flip_points(stand_in_flips(c), c),
     "heat map": lambda c: plot_sweep_heatmap(assumption_sweep(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from achlab.charts.footer import add_footer, combined_hash
-from achlab.charts.layout import fit_left, legend_that_fits, shorten
+from achlab.charts.layout import fit_left, legend_that_fits, renderer, shorten
 from achlab.charts.style import colour_of, figure_and_axes, hatch_of, set_titles, styled
 from achlab.charts.weights import caveat_for, interval_xerr
 from achlab.model.words import judgement_of
+
+LABEL_FONT = 12  # points: a bar's label, when the rows leave room for it
+MIN_LABEL_FONT = 7
 
 
 def _row_label(case) -> str:
@@ -44,7 +47,7 @@ def plot_comparison(results, ax=None, title: str | None = None, fits=None):
         ids = list(first_case.hypothesis_ids)
         k = len(ids)
         height = 0.8 / k
-        yticks, ylabels = [], []
+        yticks, ylabels, labels = [], [], []
         for row, (case, w) in enumerate(results):
             base = len(results) - 1 - row
             lead = w.leading
@@ -59,8 +62,10 @@ def plot_comparison(results, ax=None, title: str | None = None, fits=None):
                     ax.errorbar(100 * m, yy, xerr=interval_xerr(m, lo, hi),
                                 fmt="none", ecolor="#222222", elinewidth=1.5, capsize=3)
                 mark = " \u2605" if h == lead else ""
-                ax.text(100 * max(m, hi) + 1, yy, f"{judgement_of(w, h).number}{mark}", va="center",
-                        fontsize=12, fontweight="bold" if h == lead else "normal")
+                labels.append(ax.text(
+                    100 * max(m, hi) + 1, yy, f"{judgement_of(w, h).number}{mark}",
+                    va="center", fontsize=LABEL_FONT,
+                    fontweight="bold" if h == lead else "normal"))
             yticks.append(base)
             ylabels.append(_row_label(case))
         ax.set_yticks(yticks, ylabels, fontsize=12)
@@ -87,4 +92,22 @@ def plot_comparison(results, ax=None, title: str | None = None, fits=None):
                 names, 70, placeholder=f"… ({len(results)} scenarios)"),
                 cutoff="per row", items="items per row",
                 inputs=combined_hash([c for c, _ in results]))
+        fit_to_pitch(ax, labels, height)
     return fig
+
+
+def fit_to_pitch(ax, labels, pitch: float, gap_px: float = 0.5) -> None:
+    """Shrink the bars' labels to fit the distance between two bars, ``pitch`` (data units).
+
+    With ``gap_px`` to spare: with many scenarios, a row's labels would otherwise overlap.
+    """
+    if not labels:
+        return
+    fig = ax.figure
+    fig.canvas.draw()  # the layout is final: titles, legend and footer have moved the axes
+    room = abs(ax.transData.transform((0, pitch))[1] - ax.transData.transform((0, 0))[1])
+    tallest = max(t.get_window_extent(renderer(fig)).height for t in labels)
+    if tallest > room - gap_px:
+        size = max(MIN_LABEL_FONT, LABEL_FONT * (room - gap_px) / tallest)
+        for text in labels:
+            text.set_fontsize(size)
