@@ -178,6 +178,18 @@ def test_judgement_is_whole_percent_inside_one_band_and_finer_only_for_narrow_in
     assert judgement(0.62346, 0.6233, 0.6236, "mcmc").number == "62.35 %"
 
 
+def test_a_fits_weights_pinned_near_zero_read_alike_however_narrow_their_intervals():
+    """Seen in the comparison chart: two PyMC weights of 6e-9 and 3e-12 read "<0.01 %" and
+    "<1 %", the smaller one as a point answer because its interval was narrower than 1e-9."""
+    from achlab.model.words import judgement
+
+    wider = judgement(5.9e-9, 8.1e-15, 3.5e-9, "mcmc")
+    narrower = judgement(2.6e-12, 9.3e-21, 1.4e-13, "mcmc")
+    assert wider.number == narrower.number == "<0.01 %"
+    assert not narrower.point and narrower.basis == "PyMC mean, 89 % interval"
+    assert judgement(2.6e-12, 2.6e-12, 2.6e-12, "exact").point  # a point engine's stays one
+
+
 def test_headline_names_the_range_for_an_interval():
     assert headline("Combat troops", 0.62) == "Combat troops: likely (62 %)"
     assert (headline("Combat troops", 0.95, low=0.91, high=0.98, engine="mcmc")

@@ -39,6 +39,14 @@ def test_point_answer_shows_no_interval_and_names_the_engine(case):
     assert "exact engine, point answer" in weights_heading(case, w)
 
 
+def test_a_fits_interval_column_has_the_precision_of_its_weight(case):
+    """Seen in notebook 03: a weight of "0.03 %" beside an interval of "<1 %"."""
+    w = weights_of(case, [0.99970, 0.00030], [0.99940, 0.00009], [0.99991, 0.00058], "mcmc")
+    frame = tables.weights_frame(w)
+    assert frame.loc["b", "weight"] == "0.03 %"
+    assert frame.loc["b", "89 % interval"] == "0.01\u20130.06 %"
+
+
 def test_fit_straddling_a_band_edge_reads_as_a_range_everywhere(case):
     w = weights_of(case, [0.95003, 0.04997], [0.90, 0.02], [0.98, 0.10], "mcmc")
     said = str(judgement_of(w, "a"))

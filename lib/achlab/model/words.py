@@ -88,8 +88,11 @@ def estimative_word(probability: float, yardstick: str = "icd203") -> str:
 #: What each engine's number is, as an output names it.
 ENGINES = {"exact": "exact engine", "mcmc": "PyMC"}
 
-#: An interval narrower than this (a probability) is a point answer.
+#: An interval narrower than this (a probability) is a point answer, from an engine that is not
+#: sampled: a sampled engine's interval is an interval however narrow (a weight pinned near 0
+#: by the evidence), and says the precision it supports like any other.
 POINT_WIDTH = 1e-9
+SAMPLED_ENGINES = frozenset({"mcmc"})
 
 
 def percent(probability: float, yardstick: str = "icd203", digits: int = 0) -> str:
@@ -196,7 +199,8 @@ def judgement(mean: float, low: float | None = None, high: float | None = None,
     """
     name = ENGINES.get(engine, engine)
     mean = float(mean)
-    if low is None or high is None or float(high) - float(low) <= POINT_WIDTH:
+    if low is None or high is None or (engine not in SAMPLED_ENGINES
+                                       and float(high) - float(low) <= POINT_WIDTH):
         return Judgement(estimative_word(mean, yardstick), percent(mean, yardstick), name, True)
     low, high = float(low), float(high)
     digits = digits_for(low, high)

@@ -9,7 +9,7 @@ from achlab.engines.classic import HeuerScores, heuer_rating, heuer_scores, item
 from achlab.engines.exact import Weights, exact_weights
 from achlab.model import Case
 from achlab.model.scales import INTERVAL
-from achlab.model.words import count, judgement_of, percent, percent_range, points, score
+from achlab.model.words import count, judgement_of, percent, points, score
 
 
 def matrix_frame(case: Case) -> pd.DataFrame:
@@ -125,12 +125,11 @@ def weights_frame(weights: Weights) -> pd.DataFrame:
     engine.
     """
     rows = []
-    for n, h in enumerate(weights.hypothesis_ids):
+    for h in weights.hypothesis_ids:
         said = judgement_of(weights, h)
         rows.append({"hypothesis": weights.labels.get(h, h), "weight": said.number,
                      "words": said.words,
-                     "89 % interval": "point answer" if said.point else percent_range(
-                         weights.low[n], weights.high[n], weights.yardstick),
+                     "89 % interval": "point answer" if said.point else said.interval,
                      "engine": said.engine})
     return pd.DataFrame(rows, index=pd.Index(weights.hypothesis_ids, name="id"))
 
