@@ -86,3 +86,19 @@ def test_replay_end_labels_do_not_break_at_hyphens():
     tags = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("Only a")]
     assert len(tags) == 1
     assert "build-up" in tags[0] and "build-\n" not in tags[0]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_resolution_label_stands_clear_of_its_line(name):
+    """Seen on hindsight-2025: "resolved: Combat troops (28 Apr 2025)" touched the dash-dot line."""
+    fig = plot_replay_fan(replayed(name))
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    label = next(t for t in ax.texts if t.get_text().startswith("resolved:"))
+    line = next(ln for ln in ax.get_lines() if ln.get_linestyle() == "-.")
+    x = ax.transData.transform((line.get_xdata()[0], 0))[0]
+    box = label.get_window_extent(r)
+    clear = 4 * fig.dpi / 100
+    assert box.x1 <= x - clear or box.x0 >= x + clear, (box, x)
+    plt.close(fig)

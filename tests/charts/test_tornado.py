@@ -68,3 +68,27 @@ def test_the_centre_label_hides_the_dashed_line_that_runs_up_to_it():
     assert ground is not None and to_rgba(ground.get_facecolor()) == to_rgba("white")
     assert label.get_zorder() > line.get_zorder()
     plt.close(fig)
+
+
+@pytest.mark.parametrize("scenario",
+                         ["claimants-deceive", "baseline", "skeptic-of-interested-parties"])
+def test_the_band_labels_stay_clear_of_the_bars(scenario):
+    """Seen on the deck: "roughly even chance ← → likely" touched the lowest bar."""
+    from matplotlib.patches import Rectangle
+
+    case = bundled_scenario(scenario)
+    fig = plot_tornado(tornado(case), case)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.texts if "\u2190 \u2192" in t.get_text() and t.get_visible()]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() > 0]
+    assert labels, f"no band edge inside the view for {scenario}: the test checks nothing"
+    for label in labels:
+        box = label.get_bbox_patch().get_window_extent(renderer)
+        for bar in bars:
+            edge = bar.get_window_extent(renderer)
+            clear = 4 * fig.dpi / 100  # pixels: 1.5 looked like touching
+            apart = (box.y1 < edge.y0 - clear or edge.y1 < box.y0 - clear or box.x1 < edge.x0
+                     or edge.x1 < box.x0)
+            assert apart, (label.get_text(), box, edge)

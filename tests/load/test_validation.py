@@ -314,7 +314,7 @@ def test_weights_outputs_say_that_relevance_is_not_used(toy_case_dir, capsys):
 
     code, out, err = run_cli(capsys, "weights", "--case", "toy", "--data", str(toy_case_dir.data))
     assert code == 0, err
-    assert "Relevance weights only the classic ACH scores" in out
+    assert "Relevance counts only in the classic ACH scores" in out
     code, out, err = run_cli(capsys, "weights", "--case", "toy", "--json",
                              "--data", str(toy_case_dir.data))
     assert json.loads(out)["relevance"] == RELEVANCE_NOTE

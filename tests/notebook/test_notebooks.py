@@ -259,11 +259,23 @@ def check_every_report_holds_the_charts_its_notebook_draws(executed):
     assert not short, "reports without their charts:\n" + "\n".join(short)
 
 
+def check_no_report_table_cuts_its_text(executed):
+    """pandas cuts a cell at ``display.max_colwidth`` and ends it with "..."; seen in the
+    hypotheses, indicators and replay tables ("possibly with support staff (e...")."""
+    cut = []
+    for path in _executed_files(executed):
+        report = path.with_suffix(".html").read_text(encoding="utf-8")
+        cut += [f"{path.relative_to(executed.out)}: {cell[:80]}"
+                for cell in re.findall(r"<td>([^<]*\.\.\.)</td>", report)]
+    assert not cut, "table cells cut short:\n" + "\n".join(cut[:10])
+
+
 #: What is checked on the one run of every notebook, each raising AssertionError when it fails.
 CHECKS = (check_every_notebook_runs_for_every_scenario, check_every_scenario_gets_every_notebook,
           check_executed_outputs_show_no_paths_of_this_machine,
           check_executed_outputs_have_no_progress_bars,
-          check_every_report_holds_the_charts_its_notebook_draws)
+          check_every_report_holds_the_charts_its_notebook_draws,
+          check_no_report_table_cuts_its_text)
 
 
 @pytest.mark.slow

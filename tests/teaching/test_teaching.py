@@ -244,3 +244,19 @@ def test_the_verdicts_marks_are_in_a_text_font_so_no_page_shows_an_empty_box():
         shown = Feedback("q", correct, "because.")._repr_markdown_()
         mark = shown.split(" ", 1)[0]
         assert len(mark) == 1 and font.get_char_index(ord(mark)) != 0, (correct, shown)
+
+
+def test_templates_write_percentages_as_every_other_output_does():
+    from achlab.teaching import WORDING
+
+    assert WORDING.format("{p:%} and {q:.1%}, {n}", p=0.451, q=0.6223, n=3) == "45 % and 62.2 %, 3"
+
+
+@pytest.mark.parametrize("qid", IDS)
+def test_no_verdict_glues_a_percent_sign_to_its_number(qid):
+    """Seen in lesson 1: "from 45.1% to 62.2%" under an output that printed "45 %" and "62 %"."""
+    import re
+
+    q = QUESTIONS[qid]
+    for said in (check_answer(qid, solution(qid)), check_answer(qid, wrong_answer(q))):
+        assert not re.search(r"\d%", said.message), said.message

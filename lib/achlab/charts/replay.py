@@ -120,9 +120,10 @@ def plot_replay_fan(result, ax=None, post_mortem=None, key: int = 4, evenly: boo
             if dates[0] <= res <= dates[-1]:
                 rx = xpos(res)
                 ax.axvline(rx, color="#222222", lw=2, ls="-.", zorder=2)
-                avoid.append(ax.text(rx, 104, f" {said} ", fontsize=12,
-                                     ha="right" if rx > xs[len(xs) // 2] else "left",
-                                     va="bottom"))
+                right = rx > xs[len(xs) // 2]  # the label on the side with room, clear of the line
+                avoid.append(ax.annotate(said, (rx, 104), xytext=(-6 if right else 6, 0),
+                                         textcoords="offset points", fontsize=12,
+                                         ha="right" if right else "left", va="bottom"))
             else:
                 ax.text(1.0, 1.0, f"{said}, {'after' if res > dates[-1] else 'before'} "
                         "this replay", transform=ax.transAxes, fontsize=12, ha="right",

@@ -31,6 +31,10 @@ def _pct_range(lo: float, hi: float) -> str:
     return percent_range(lo, hi)
 
 
+#: Where the estimative bands' labels sit (data units, the lowest bar at 0 and 0.31 half high):
+#: below the lowest bar, clear of it.
+BAND_LABEL_Y = -1.0
+
 #: Colour and hatch of a bar by what it swings.
 BAR_LOOK = {"reliability": ("#3f90da", ""), "motive": ("#ffa90e", "//"),
             "dependence": ("#a9a9a9", "..")}
@@ -126,14 +130,14 @@ def plot_tornado(result, case: Case, ax=None, top: int = 8, scale: str = "auto",
                 if x0 < 100 * edge < x1:
                     above = edges[n + 1][1] if n + 1 < len(edges) else top_word
                     ax.axvline(100 * edge, color="#999999", lw=1, ls=":", zorder=0)
-                    bands.append(ax.text(100 * edge, -0.75, f"{word} \u2190 \u2192 {above}",
+                    bands.append(ax.text(100 * edge, BAND_LABEL_Y, f"{word} \u2190 \u2192 {above}",
                                          fontsize=11, color="#555555", ha="center",
                                          va="bottom", zorder=7,
                                          bbox={"fc": "white", "ec": "none", "pad": 2}))
             keep_labels_inside(ax, bands, 100 * result.base_weight)
             base_text = f"all at their means: {percent(result.base_weight, case.yardstick)}"
         ax.axvline(base, color="#222222", lw=1.5, ls="--", zorder=3)
-        ax.set_ylim(-0.8, len(swings) - 0.2)
+        ax.set_ylim(BAND_LABEL_Y - 0.05, len(swings) - 0.2)  # room for the band labels
         # On a white ground above the dashed line, which would otherwise run through it.
         ax.text(base, len(swings) - 0.3, base_text, fontsize=12, va="bottom", ha="center",
                 fontweight="bold", zorder=7, bbox={"fc": "white", "ec": "none", "pad": 2},

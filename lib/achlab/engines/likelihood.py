@@ -88,13 +88,13 @@ def tensor_log_report_probability(rho, p, a):
 
 
 #: Why the Bayesian weights ignore the ``relevance`` column (every output showing them can say so).
-RELEVANCE_NOTE = ("Relevance (H/M/L) weights only the classic ACH scores: the Bayesian weights do "
-                  "not use it, because how much an item bears on the hypotheses is already in its "
-                  "ratings (an item that bears on none is rated alike under all), and weighting it "
-                  "again would count that twice.")
+RELEVANCE_NOTE = ("Relevance (H/M/L) counts only in the classic ACH scores: the Bayesian weights "
+                  "do not use it, because how much an item bears on the hypotheses is already in "
+                  "its ratings (an item that bears on none is rated alike under all), and "
+                  "weighting it again would count that twice.")
 
 #: The same in a few words, for chart footers and one-line outputs.
-RELEVANCE_SHORT = "relevance weights only the classic ACH scores"
+RELEVANCE_SHORT = "relevance counts only in the classic ACH scores"
 
 
 # ---------------------------------------------------------------------------- events

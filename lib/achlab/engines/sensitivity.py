@@ -47,6 +47,7 @@ from achlab.engines.likelihood import normalise
 from achlab.model import Case
 from achlab.model.case import event_key
 from achlab.model.scales import INTERVAL, OBSERVED
+from achlab.model.words import setting
 
 #: A Beta reliability prior is swung over its central interval (:data:`INTERVAL`).
 #: Half-width of the tornado swing for a fixed-number reliability (clipped to [0, 1]).
@@ -653,7 +654,7 @@ class FlipPoint:
         return f.below if f.value < self.current else f.above
 
     def describe(self, labels: dict | None = None) -> str:
-        """Plain text, e.g. ``"below 0.31 technical leads"`` or ``"none in [0, 1]"``."""
+        """Plain text: ``"Technical personnel only leads below 0.31"``, or ``"none in [0, 1]"``."""
         labels = labels or {}
         if self.n_items == 0:
             return "none (no reports from this source)"
@@ -661,7 +662,7 @@ class FlipPoint:
             return "none in [0, 1]"
         f = self.nearest
         side = "below" if f.value < self.current else "above"
-        text = f"{side} {f.value:.3f}: {labels.get(self.rival, self.rival)} leads"
+        text = f"{labels.get(self.rival, self.rival)} leads {side} {setting(f.value)}"
         if len(self.flips) > 1:
             text += f" ({len(self.flips)} changes in [0, 1])"
         return text

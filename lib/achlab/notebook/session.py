@@ -28,7 +28,7 @@ def setup() -> None:
     # backend's display hook stay active so that every chart of a notebook is shown.
     plt.close(plt.figure())
     _show_exports_as_exported()
-    pd.set_option("display.max_colwidth", 90)
+    pd.set_option("display.max_colwidth", None)  # text in full: a report's tables wrap it
     pd.set_option("display.max_rows", 80)
     pd.set_option("display.precision", 3)
     for name in ("pymc", "pytensor", "numba"):

@@ -38,7 +38,7 @@ from achlab.engines.classic import item_diagnosticity
 from achlab.engines.exact import Weights, exact_weights
 from achlab.load.scenario import load_scenario
 from achlab.model import Case
-from achlab.model.words import estimative_word, headline, percent
+from achlab.model.words import estimative_word, headline, percent, setting
 from achlab.outputs.tables import motive_in_words
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
@@ -443,7 +443,7 @@ def _flip_lines(case: Case) -> list[str]:
     points.sort(key=lambda p: abs(p.nearest.value - p.current))
     for p in points:
         name = case.source(p.source_id).name
-        lines.append(f"Flip point: {name}, {p.parameter} now {p.current:.2f}: "
+        lines.append(f"Flip point: {name}'s {p.parameter} (now {setting(p.current)}): "
                      f"{p.describe(case.labels)}")
     loo = leave_one_out(case)
     for o in (*loo.items, *loo.claims):

@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from achlab.model import Case, Hypothesis
+from achlab.model.words import percent
 
 RATING_ANSWERS = ("CC", "C", "N", "I", "II", "NA")
 #: The kinds of question: a Heuer rating, a number, one of the options.
@@ -48,6 +49,23 @@ QUESTIONS_FILE = "questions.yaml"
 #: The mark before a verdict: check and ballot X, which text fonts have (emoji fonts are not
 #: everywhere: a page rendered without one shows an empty box).
 MARKS = {True: "\u2713", False: "\u2717"}
+
+
+class _Wording(string.Formatter):
+    """``str.format`` that writes probabilities as every output does (:func:`percent`).
+
+    ``{p:%}`` is ``percent(p)``, ``"45 %"``; ``{p:.1%}`` is ``percent(p, digits=1)``,
+    ``"45.1 %"``. Any other field is formatted as ``str.format`` would.
+    """
+
+    def format_field(self, value, format_spec: str) -> str:
+        if format_spec.endswith("%") and isinstance(value, (int, float)):
+            digits = format_spec[1:-1] if format_spec.startswith(".") else ""
+            return percent(value, digits=int(digits or 0))
+        return super().format_field(value, format_spec)
+
+
+WORDING = _Wording()
 
 
 # ---------------------------------------------------------------------------- results
@@ -136,7 +154,7 @@ class Question:
         """Why ``ref`` is right: the template filled with ``ref``, its option text, and numbers."""
         values = self.explain(self, ref) if self.explain else {}
         option = self.options.get(ref) if isinstance(ref, str) else None
-        return self.why_template.format(ref=ref, option=option, **values)
+        return WORDING.format(self.why_template, ref=ref, option=option, **values)
 
     def accepted(self, ref) -> set:
         """Every answer counted right: the reference and ``accepted_answers``."""
@@ -407,7 +425,7 @@ def check_answer(question_id: str, answer) -> Feedback:
         if abs(value - ref) <= q.tolerance + 1e-12:
             return Feedback(q.id, True, why)
         direction = "high" if value > ref else "low"
-        shown = f"{value:.1%}" if q.probability else f"{value:g}"
+        shown = percent(value, digits=1) if q.probability else f"{value:g}"
         return Feedback(q.id, False, f"{shown} is too {direction}. {q.approach}{tail}")
     text = str(answer).strip()
     if q.kind == "rating":

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from achlab.model import Case
+from achlab.model.words import percent
 
 if TYPE_CHECKING:
     from achlab.teaching import Question
@@ -227,7 +228,7 @@ def scores_and_weights(q: Question, ref: str) -> dict[str, Any]:
     s = heuer_scores(case).weighted_inconsistency
     w = {h: _weight(case, h) for h in case.hypothesis_ids}
     return {"scores": ", ".join(f"{h} {s[h]:.2f}" for h in case.hypothesis_ids),
-            "weights": ", ".join(f"{h} {w[h]:.0%}" for h in case.hypothesis_ids)}
+            "weights": ", ".join(f"{h} {percent(w[h])}" for h in case.hypothesis_ids)}
 
 
 # ---------------------------------------------------------------------------- step 6
