@@ -25,6 +25,13 @@ def replayed(name: str):
 SCENARIOS = sorted(p.stem for p in paths.scenarios_dir().glob("*.yaml"))
 
 
+def drawn(name: str):
+    """The replay chart of a bundled scenario, drawn: ``(figure, axes, renderer)``."""
+    fig = plot_replay_fan(replayed(name))
+    fig.canvas.draw()
+    return fig, fig.axes[0], fig.canvas.get_renderer()
+
+
 def _line_pixels(ax):
     """Pixels of every drawn line, sampled densely along each segment (not just vertices)."""
     out = []
@@ -39,10 +46,7 @@ def _line_pixels(ax):
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_replay_key_items_sit_under_the_axes_and_hide_no_line(name):
-    fig = plot_replay_fan(replayed(name))
-    ax = fig.axes[0]
-    fig.canvas.draw()
-    r = fig.canvas.get_renderer()
+    fig, ax, r = drawn(name)
     key = [t for t in fig.texts if re.match(r"Key items|\d+  ", t.get_text())]
     shown = "\n".join(t.get_text() for t in key)
     assert len(key) >= 2 and re.findall(r"^(\d+)  ", shown, re.M) == ["1", "2", "3", "4"]
@@ -91,10 +95,7 @@ def test_replay_end_labels_do_not_break_at_hyphens():
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_the_resolution_label_stands_clear_of_its_line(name):
     """Seen on hindsight-2025: "resolved: Combat troops (28 Apr 2025)" touched the dash-dot line."""
-    fig = plot_replay_fan(replayed(name))
-    ax = fig.axes[0]
-    fig.canvas.draw()
-    r = fig.canvas.get_renderer()
+    fig, ax, r = drawn(name)
     label = next(t for t in ax.texts if t.get_text().startswith("resolved:"))
     line = next(ln for ln in ax.get_lines() if ln.get_linestyle() == "-.")
     x = ax.transData.transform((line.get_xdata()[0], 0))[0]
