@@ -320,3 +320,18 @@ def test_per_hypothesis_motives_are_shown_as_set():
     case = load_scenario(paths.scenarios_dir() / "skeptic-of-interested-parties.yaml")
     value = assumptions_frame(case).loc["source ua-gov", "value"]
     assert value.endswith("motive combat 0.90, technical 0.95, none 0.60"), value
+
+
+def test_flip_point_lines_read_as_one_sentence():
+    """Seen on the sensitivity slide: "…, motive now 0.90: below 0.021: Technical … leads"."""
+    import re
+
+    from achlab.outputs.deck import _flip_lines
+
+    case = load_scenario(paths.scenarios_dir() / "baseline.yaml")
+    flips = [line for line in _flip_lines(case) if line.startswith("Flip point")]
+    assert flips
+    for line in flips:
+        assert line.count(":") == 1, line
+        assert re.fullmatch(r"Flip point: .+, (reliability|motive) now \d\.\d{2,3}; "
+                            r".+ leads (below|above) \d\.\d{2,3}", line), line

@@ -443,7 +443,7 @@ def _flip_lines(case: Case) -> list[str]:
     points.sort(key=lambda p: abs(p.nearest.value - p.current))
     for p in points:
         name = case.source(p.source_id).name
-        lines.append(f"Flip point: {name}'s {p.parameter} (now {setting(p.current)}): "
+        lines.append(f"Flip point: {name}, {p.parameter} now {setting(p.current)}; "
                      f"{p.describe(case.labels)}")
     loo = leave_one_out(case)
     for o in (*loo.items, *loo.claims):
