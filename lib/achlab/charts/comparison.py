@@ -103,10 +103,10 @@ def fit_to_pitch(ax, labels, pitch: float, gap_px: float = 0.5) -> None:
     """
     if not labels:
         return
-    fig = ax.figure
-    fig.canvas.draw()  # the layout is final: titles, legend and footer have moved the axes
+    ax.get_ylim()  # settles the autoscaled view, which transData maps from
     room = abs(ax.transData.transform((0, pitch))[1] - ax.transData.transform((0, 0))[1])
-    tallest = max(t.get_window_extent(renderer(fig)).height for t in labels)
+    drawer = renderer(ax.figure)
+    tallest = max(t.get_window_extent(drawer).height for t in labels)
     if tallest > room - gap_px:
         size = max(MIN_LABEL_FONT, LABEL_FONT * (room - gap_px) / tallest)
         for text in labels:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import weakref
-from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
@@ -25,6 +23,7 @@ import numpy as np
 
 from achlab import paths
 from achlab.charts.style import EXPORT_DPI
+from achlab.files import atomic
 
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_FORMATS = ("png",)
@@ -104,10 +103,10 @@ def export_figure(fig, name: str, formats=None, out: Path | str | None = None,
     for fmt in chosen:
         if fmt == "png":
             pixels = rendered(fig, dpi)
-            written.append(save_pixels(pixels, name, folder, dpi))
+            written.append(_write_png(pixels, folder / f"{name}.png", dpi))
             continue
         target = folder / f"{name}.{fmt}"
-        with _atomic(target) as tmp, \
+        with atomic(target) as tmp, \
                 mpl.rc_context({"svg.hashsalt": "achlab", "svg.fonttype": "path"}):
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=METADATA[fmt])
         written.append(target)
@@ -143,25 +142,15 @@ def save_pixels(pixels: np.ndarray, name: str, out: Path | str, dpi: float = EXP
     folder = Path(out)
     _guard(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{name}.png"
-    with _atomic(target) as tmp:
+    return _write_png(pixels, folder / f"{name}.png", dpi)
+
+
+def _write_png(pixels: np.ndarray, target: Path, dpi: float) -> Path:
+    """``pixels`` as the PNG ``target`` (its folder checked and made by the caller)."""
+    with atomic(target) as tmp:
         mpl.image.imsave(tmp, pixels, format="png", origin="upper", dpi=dpi,
                          metadata=METADATA["png"], **PNG_OPTIONS)
     return target
-
-
-@contextmanager
-def _atomic(target: Path):
-    """A temporary file beside ``target``, moved onto it when the block succeeds."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix,
-                               dir=target.parent)
-    os.close(fd)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _keep_preview(fig, pixels: np.ndarray, dpi: float) -> None:

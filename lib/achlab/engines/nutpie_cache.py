@@ -33,13 +33,13 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import os
 import sys
-import tempfile
 import warnings
 from uuid import uuid4
 
 import numpy as np
+
+from achlab.files import write_text
 
 #: Part of every key; the fingerprint also hashes this module's code (:func:`_own_code`).
 TEMPLATE_VERSION = "2"
@@ -473,7 +473,4 @@ def _write_meta(meta_file, n_dim, n_expanded, shape_info, reparameterized_names,
                    "key": CACHED_SRC_FUNCTIONS[c._pyfunc]}
            for which, c in (("logp", logp_c), ("expand", expand_c))},
     }
-    fd, tmp = tempfile.mkstemp(prefix=f".{meta_file.stem}.", suffix=".tmp", dir=meta_file.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(json.dumps(meta))
-    os.replace(tmp, meta_file)
+    write_text(meta_file, json.dumps(meta))

@@ -59,20 +59,15 @@ def load_nutpie():
         The ``nutpie`` package.
     """
     with _IMPORTING:
-        if "nutpie" in sys.modules or "arviz" in sys.modules:
-            import nutpie
-
-            return nutpie
-        spec = importlib.util.find_spec("arviz")
-        if spec is None:  # nutpie's own import then says what is missing
-            import nutpie
-
-            return nutpie
-        stand_in = sys.modules["arviz"] = _DeferredModule("arviz", spec)
+        stand_in = None
+        if "nutpie" not in sys.modules and "arviz" not in sys.modules:
+            spec = importlib.util.find_spec("arviz")
+            if spec is not None:  # else nutpie's own import says what is missing
+                stand_in = sys.modules["arviz"] = _DeferredModule("arviz", spec)
         try:
             import nutpie
         finally:
-            if sys.modules.get("arviz") is stand_in:
+            if stand_in is not None and sys.modules.get("arviz") is stand_in:
                 del sys.modules["arviz"]
         return nutpie
 
@@ -153,8 +148,6 @@ def _column(batch, name: str):
 
 def _stack(batches, tuned: list[int], skip) -> tuple[dict, dict]:
     """Each column's rows after tuning, chains stacked: ``{name: (chain, draw, *shape)}``."""
-    import pyarrow
-
     values: dict[str, list[np.ndarray]] = {}
     dims: dict[str, list[str]] = {}
     for batch, n_tuned in zip(batches, tuned, strict=True):
@@ -165,7 +158,7 @@ def _stack(batches, tuned: list[int], skip) -> tuple[dict, dict]:
             if b"event_dim" in meta:
                 continue  # one row per event (a divergence, a mass-matrix update), not per draw
             shape = [int(s) for s in meta.get(b"shape", b"").decode().split(",") if s]
-            column = pyarrow.array(batch.column(name)).slice(n_tuned)
+            column = _column(batch, name).slice(n_tuned)
             if column.null_count:
                 raise ValueError(f"nutpie's trace has missing values in {name!r}")
             if hasattr(column, "flatten"):

@@ -18,11 +18,11 @@ import os
 import pickle
 import re
 import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from achlab import paths
+from achlab.files import atomic
 
 #: Name of a generation folder: the first 20 hexadecimal digits of :func:`_generation`.
 GENERATION = re.compile(r"[0-9a-f]{20}")
@@ -94,10 +94,8 @@ class FitStore:
         try:
             self._prune()
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:12]}.", dir=self.folder)
-            with os.fdopen(fd, "wb") as handle:
+            with atomic(target) as tmp, open(tmp, "wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
         except OSError:
             return None
         return target
@@ -168,10 +166,10 @@ def prefit(cases, *, draws=None, tune=None, chains=None, data=None, stop=None,
         if stop is not None and stop.is_set():
             break
         before = store.puts
-        if mcmc.fit_key(case, mcmc.settings_for(case, **sizes)) not in store.store:
+        if mcmc.fit_key(case, mcmc.settings_for(case, **sizes)) not in store:
             _quietly(mcmc.fit, case, check=False, store=store, **sizes)
         analysts = _analysts_of(case, data)
-        if analysts and not _pool_kept(store.store, case, analysts, sizes):
+        if analysts and not _pool_kept(store, case, analysts, sizes):
             _quietly(pooled_weights, case, analysts, store=store, **sizes)
         if store.puts > before:
             fitted.append(case.name)
@@ -191,23 +189,20 @@ def _pool_kept(store, case, analysts, sizes: dict) -> bool:
 
 
 class _Counting:
-    """A store that counts what is put into it."""
+    """A store that counts the posteriors put into it; everything else is the store's own."""
 
     def __init__(self, store):
         self.store, self.puts = store, 0
-
-    def get(self, key):
-        return self.store.get(key)
 
     def put(self, key, idata, seconds):
         self.puts += 1
         return self.store.put(key, idata, seconds)
 
-    def get_diagnostics(self, key):
-        return self.store.get_diagnostics(key)
+    def __contains__(self, key) -> bool:
+        return key in self.store
 
-    def put_diagnostics(self, key, frame):
-        return self.store.put_diagnostics(key, frame)
+    def __getattr__(self, name: str):
+        return getattr(self.store, name)
 
 
 def _analysts_of(case, data):

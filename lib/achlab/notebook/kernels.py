@@ -25,14 +25,38 @@ from pathlib import Path
 ANSWER_TIMEOUT = 120.0
 
 
-def reset_code(cwd: Path | None = None, env: dict[str, str | None] | None = None) -> str:
+def reset_code(cwd: Path, env: dict[str, str | None] | None = None) -> str:
     """The code run in a kernel before each notebook: a fresh namespace in ``cwd`` with ``env``.
 
     ``env`` maps variable names to values; None removes a variable.
     """
     return ("from achlab.notebook.session import start_afresh\n"
-            f"start_afresh(get_ipython(), cwd={str(cwd) if cwd else None!r}, "
+            f"start_afresh(get_ipython(), cwd={str(cwd)!r}, "
             f"env={dict(env or {})!r})\n")
+
+
+def run_notebook(source: Path, dest: Path, folder: Path, kernel: NotebookKernel | None = None,
+                 env: dict[str, str | None] | None = None, parameters: dict | None = None) -> None:
+    """Execute ``source`` into ``dest`` with papermill, its kernel working in ``folder``.
+
+    With ``kernel`` the notebook runs in that shared kernel after a reset, with ``env`` set;
+    without, in a kernel of its own (which inherits this process's environment). A failing cell
+    raises papermill's error, after the kernel's clients are closed.
+    """
+    import papermill as pm
+
+    try:
+        shared = {"km": kernel.fresh(folder, env)} if kernel is not None else {}
+        pm.execute_notebook(str(source), str(dest), parameters=parameters,
+                            kernel_name="python3", progress_bar=False, log_output=False,
+                            # The kernel starts in ``folder`` (nbclient's resources path);
+                            # papermill's own cwd= would chdir this whole process, which the
+                            # notebooks running in parallel threads share.
+                            resources={"metadata": {"path": str(folder)}},
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **shared)
+    finally:
+        if kernel is not None:
+            kernel.close_clients()
 
 
 class NotebookKernel:
@@ -58,11 +82,11 @@ class NotebookKernel:
 
         if self.closed:
             raise RuntimeError("the run is over: no kernel is started for it any more")
-        code = reset_code(cwd or self.cwd, env)
+        start_in = Path(cwd or self.cwd)
+        code = reset_code(start_in, env)
         if self.km is not None and run_sync(self.km.is_alive)() and self._reset(code) is None:
             return self.km
         self.shutdown()
-        start_in = Path(cwd or self.cwd)
         start_in.mkdir(parents=True, exist_ok=True)
         self.km = _tracking_manager()(kernel_name="python3")
         run_sync(self.km.start_kernel)(  # history in memory, as papermill's own kernels

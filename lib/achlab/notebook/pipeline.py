@@ -31,10 +31,12 @@ from pathlib import Path
 
 from achlab import paths
 from achlab.engines.likelihood import RELEVANCE_NOTE
+from achlab.files import write_text
 from achlab.load.case import case_dir
 from achlab.load.scenario import load_scenario
 from achlab.model import InputError
-from achlab.notebook.kernels import KernelPool, NotebookKernel
+from achlab.notebook.kernels import KernelPool, NotebookKernel, run_notebook
+from achlab.notebook.session import set_env
 from achlab.outputs.tables import assumptions_markdown, overrides_in_words
 
 CROSS_SCENARIO = "all-scenarios"
@@ -230,15 +232,7 @@ class Manifest:
         with self._lock:
             self.entries[key] = digest
             text = json.dumps({"outputs": dict(sorted(self.entries.items()))}, indent=1)
-            _write_atomically(self.out / MANIFEST, text)
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a temporary name beside ``target``, then rename it into place."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent,
-                                     prefix=f".{target.name}.", delete=False) as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, target)
+            write_text(self.out / MANIFEST, text)
 
 
 def _key(out: Path, path: Path) -> str:
@@ -296,8 +290,6 @@ def execute(task: Task, workdir: Path, show_code: bool = False, out: Path | None
     runs in that (shared) kernel after a reset, in its output folder and with ``env`` set;
     without, in a kernel of its own (which inherits this process's environment).
     """
-    import papermill as pm
-
     out = out or task.output.parent.parent
     final_html = task.output.with_suffix(".html")
     staged = _partial(out, task.output)
@@ -305,20 +297,10 @@ def execute(task: Task, workdir: Path, show_code: bool = False, out: Path | None
     task.output.parent.mkdir(parents=True, exist_ok=True)
     source = _prepared(task, workdir)
     try:
-        shared = {"km": kernel.fresh(task.output.parent, env)} if kernel is not None else {}
-        pm.execute_notebook(str(source), str(staged), parameters=task.parameters,
-                            kernel_name="python3", progress_bar=False, log_output=False,
-                            # The kernel starts in the output folder (nbclient's resources
-                            # path); papermill's own cwd= would chdir this whole process, which
-                            # the notebooks running in parallel threads share.
-                            resources={"metadata": {"path": str(task.output.parent)}},
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **shared)
+        run_notebook(source, staged, task.output.parent, kernel, env, task.parameters)
         ok, message = True, ""
     except Exception as exc:  # noqa: BLE001 - reported, and the other scenarios go on
         ok, message = False, _failure_message(task, exc)
-    finally:
-        if kernel is not None:
-            kernel.close_clients()
     if stop is not None and stop.is_set():
         staged.unlink(missing_ok=True)
         return _interrupted(task)
@@ -497,7 +479,7 @@ def _kept_by_scenario(scenario_files, out: Path, data, library, store: str, kind
         values[case.name] = value
         now[digest] = asdict(value)
     out.mkdir(parents=True, exist_ok=True)
-    _write_atomically(out / store, json.dumps(now, indent=1))
+    write_text(out / store, json.dumps(now, indent=1))
     return values
 
 
@@ -605,7 +587,7 @@ def write_index(report: RunReport, lines: dict[str, BottomLine] | None = None) -
     parts += ["<div id='course'>", *_course_links(out, report.course), "</div>",
               "</body></html>"]
     target = out / "index.html"
-    _write_atomically(target, "\n".join(parts))
+    write_text(target, "\n".join(parts))
     return target
 
 
@@ -618,20 +600,11 @@ class _Environment:
         self.previous = {name: os.environ.get(name) for name in values}
 
     def __enter__(self):
-        for name, value in self.values.items():
-            _set_env(name, value)
+        set_env(self.values)
         return self
 
     def __exit__(self, *exc):
-        for name, value in self.previous.items():
-            _set_env(name, value)
-
-
-def _set_env(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
+        set_env(self.previous)
 
 
 def _clear_partial(out: Path) -> None:
@@ -942,8 +915,7 @@ def course_notebooks() -> list[Path]:
     return sorted((paths.notebooks_dir() / "teaching").glob("[0-9][0-9]_*.ipynb"))
 
 
-def run_course(target: Path | None = None, jobs: int = 2, force: bool = False,
-               progress: bool = False, stream=None) -> list[Path]:
+def run_course(target: Path | None = None, jobs: int = 2, force: bool = False) -> list[Path]:
     """Execute the course and write its student and instructor editions as HTML.
 
     ``target`` (default ``out/course``) receives ``student/NN_name.html`` (solution cells and
@@ -977,8 +949,7 @@ class CourseRun:
         self.library = library or library_fingerprint()
         self.project_data = sorted(p for p in paths.project_root().joinpath("data").rglob("*")
                                    if p.is_file())
-        self.env = {"ACHLAB_DATA": None, "ACHLAB_OUT": str(self.target / "files"),
-                    "ACHLAB_CHART_FORMATS": "png"}
+        self.env = _kernel_env(self.target / "files", None, ("png",))
         self._tmp = tempfile.TemporaryDirectory(prefix="achlab-course-")
         self.workdir = Path(self._tmp.name)
         self.notebooks = course_notebooks()

@@ -84,7 +84,7 @@ _KERNEL_START: dict = {}
 _BACKEND_KEYS = ("backend", "backend_fallback", "interactive")
 
 
-def start_afresh(shell, cwd: str | None = None, env: dict[str, str | None] | None = None) -> None:
+def start_afresh(shell, cwd: str, env: dict[str, str | None] | None = None) -> None:
     """Put a kernel back as it started, before the next notebook of a run uses it.
 
     ``achlab run`` runs one scenario's notebooks in turn in one kernel (the imports are paid
@@ -92,14 +92,14 @@ def start_afresh(shell, cwd: str | None = None, env: dict[str, str | None] | Non
     module names the kernel began with (``__spec__`` and the like, which multiprocessing reads);
     figures are closed; matplotlib's settings, the warning filters and the working folder are
     those the kernel had at the first call; execution counts start again from 1. The working
-    folder is then ``cwd`` when given, and ``env`` is applied to the environment.
+    folder is then ``cwd``, and ``env`` is applied to the environment.
 
     Parameters
     ----------
     shell : IPython.core.interactiveshell.InteractiveShell
         ``get_ipython()`` of the kernel.
-    cwd : str, optional
-        Working folder of the next notebook (default: the kernel's at the first call).
+    cwd : str
+        Working folder of the next notebook.
     env : dict, optional
         Environment variables to set; a value of None removes the variable.
     """
@@ -113,7 +113,6 @@ def start_afresh(shell, cwd: str | None = None, env: dict[str, str | None] | Non
         # them to what they were before it was loaded stops figures from being shown.
         rc = {k: v for k, v in mpl.rcParams.items() if k not in _BACKEND_KEYS}
         _KERNEL_START.update(rc=rc, filters=list(warnings.filters),
-                             cwd=os.getcwd(),
                              names={k: v for k, v in shell.user_ns.items()
                                     if k.startswith("__") and k.endswith("__")})
     shell.reset(new_session=True)  # namespace, history session and execution count
@@ -123,8 +122,15 @@ def start_afresh(shell, cwd: str | None = None, env: dict[str, str | None] | Non
         warnings.simplefilter("ignore")
         mpl.rcParams.update(_KERNEL_START["rc"])
     warnings.filters[:] = _KERNEL_START["filters"]
-    os.chdir(cwd or _KERNEL_START["cwd"])
-    for name, value in (env or {}).items():
+    os.chdir(cwd)
+    set_env(env or {})
+
+
+def set_env(env: dict[str, str | None]) -> None:
+    """Set environment variables of this process; a value of None removes the variable."""
+    import os
+
+    for name, value in env.items():
         if value is None:
             os.environ.pop(name, None)
         else:

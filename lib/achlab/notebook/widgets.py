@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import copy
 import html
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +27,7 @@ import yaml
 from achlab import paths
 from achlab.charts.style import RATING_COLOURS, RATING_TEXT, colour_of
 from achlab.engines.exact import Weights, exact_weights
+from achlab.files import atomic
 from achlab.load.parse import parse_rating
 from achlab.model import Case
 from achlab.model.scales import NOT_APPLICABLE, RATINGS
@@ -105,13 +104,10 @@ def write_scenario(doc: dict, folder: Path | None = None) -> Path:
     if target.exists():
         raise FileExistsError(f"{paths.display_path(target)} exists already: choose another name")
     text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".yaml", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    if target.exists():  # lost a race: never replace someone's file
-        Path(tmp).unlink()
-        raise FileExistsError(f"{paths.display_path(target)} exists already")
-    os.replace(tmp, target)
+    with atomic(target) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+        if target.exists():  # lost a race: never replace someone's file
+            raise FileExistsError(f"{paths.display_path(target)} exists already")
     return target
 
 

@@ -21,8 +21,6 @@ chart footer. Numbers an analyst reads come from :mod:`achlab.model.words`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -36,6 +34,7 @@ from achlab.charts.comparison import agreement
 from achlab.charts.export import rendered, save_pixels
 from achlab.engines.classic import item_diagnosticity
 from achlab.engines.exact import Weights, exact_weights
+from achlab.files import atomic
 from achlab.load.scenario import load_scenario
 from achlab.model import Case
 from achlab.model.words import estimative_word, headline, percent, setting
@@ -655,14 +654,8 @@ def write_deck(scenario_files: list[Path], target: Path, charts: Path | None = N
 
 
 def _save(prs, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".deck.", suffix=".pptx", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic(target) as tmp:
         prs.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def default_target() -> Path:

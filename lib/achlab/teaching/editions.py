@@ -16,8 +16,9 @@ from __future__ import annotations
 import copy
 import html
 import os
-import tempfile
 from pathlib import Path
+
+from achlab.files import write_text
 
 #: Tags that mark a solution cell (any one of them).
 SOLUTION_TAGS = frozenset({"solution", "hide-cell", "hide-input"})
@@ -162,11 +163,7 @@ def _exporter(mathjax: str | None):
 def _write(target: Path, text: str) -> Path:
     """Write ``text`` under a temporary name beside ``target``, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent,
-                                     prefix=f".{target.name}.", delete=False) as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, target)
-    return target
+    return write_text(target, text)
 
 
 def _mathjax_url(target: Path, edition_folder: Path) -> str | None:
@@ -193,18 +190,11 @@ def write_editions(notebook: Path, target: Path, workdir: Path, kernel=None,
         When a cell fails (a solution that does not pass its own check included).
     """
     import nbformat
-    import papermill as pm
+
+    from achlab.notebook.kernels import run_notebook
 
     executed = workdir / notebook.name
-    try:
-        shared = {"km": kernel.fresh(workdir, env)} if kernel is not None else {}
-        pm.execute_notebook(str(notebook), str(executed), kernel_name="python3",
-                            progress_bar=False, log_output=False,
-                            resources={"metadata": {"path": str(workdir)}},
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **shared)
-    finally:
-        if kernel is not None:
-            kernel.close_clients()
+    run_notebook(notebook, executed, workdir, kernel, env)
     nb = nbformat.read(executed, as_version=4)
     written = []
     for edition, make in (("student", student_edition), ("instructor", instructor_edition)):
